@@ -1,0 +1,1 @@
+"""Event ontologies and coders: code tables (CAMEO, PLOVER), dictionary and learned coders."""
