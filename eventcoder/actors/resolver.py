@@ -1,0 +1,208 @@
+"""Resolve a noun phrase (given by its head token) to a Mention.
+
+Lookup order inside the phrase: named people with a role on the article's date, IGOs,
+countries (names and adjectives), capitals used for governments, and role nouns (agents) that
+give sectors. A person nobody knows but whose phrase has a country word and a title
+("Syrian Defense Minister Ali Abdullah Ayyoub") becomes country + sector, and is remembered for
+later short mentions in the same article ("Ayyoub", "General Ayyoub", "Syria's defense chief").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Sequence
+
+from ..lexicon import Lexicon, Person
+from ..records import Actor, Mention
+from .memory import ArticleMemory
+
+# Children that start another phrase or clause: not part of the actor's own noun phrase.
+_NOT_IN_PHRASE = {"relcl", "acl", "advcl", "conj", "cc", "punct", "prep", "appos", "ccomp", "xcomp", "mark", "preconj"}
+_PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "who", "which", "that"}
+_NAME_ENTS = {"PERSON"}
+_VAGUE_SECTORS = {"NON", "UNK", "PPL"}
+_NOT_ACTORS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
+_PROPER_ENTS = {"PERSON", "ORG", "NORP", "GPE", "FAC", "LOC"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    kind: str  # person | igo | country | capital | agent
+    start: int  # position in the phrase token list
+    end: int
+    value: Any
+
+
+def phrase_tokens(head: Any) -> list[Any]:
+    """Tokens of the noun phrase headed by ``head``: modifiers and "of" phrases, no clauses."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            out.extend(phrase_tokens(child))
+        elif child.dep_ not in _NOT_IN_PHRASE:
+            out.extend(phrase_tokens(child))
+    return sorted(out, key=lambda t: t.i)
+
+
+def _norm(text: str) -> str:
+    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
+
+
+class ActorResolver:
+    """Turns noun-phrase heads into Mentions, using the shipped lexicon."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._tables: tuple[tuple[str, Any], ...] = (
+            ("person", lexicon.people),
+            ("igo", lexicon.igos),
+            ("country", lexicon.countries),
+            ("capital", lexicon.capitals),
+            ("agent", lexicon.agents),
+        )
+
+    def scan(self, tokens: Sequence[Any]) -> list[_Hit]:
+        """Longest-match lexicon hits over the tokens (possessive markers skipped)."""
+        words = [_norm(t.text) for t in tokens]
+        hits: list[_Hit] = []
+        i = 0
+        longest = self.lexicon.max_phrase_len
+        while i < len(words):
+            best: _Hit | None = None
+            for n in range(min(longest, len(words) - i), 0, -1):
+                key = tuple(words[i : i + n])
+                if key == ("us",) and tokens[i].text != "US":
+                    continue  # the pronoun, not the country
+                for kind, table in self._tables:
+                    value = table.get(key)
+                    if value:
+                        best = _Hit(kind, i, i + n, value)
+                        break
+                if best:
+                    break
+            if best:
+                hits.append(best)
+                i = best.end
+            else:
+                i += 1
+        return hits
+
+    def resolve(self, head: Any, *, when: date, memory: ArticleMemory) -> Mention | None:
+        """The Mention for the phrase headed by ``head``, or None if it names no actor."""
+        if head.lower_ in _PRONOUNS or head.ent_type_ in _NOT_ACTORS:
+            return None
+        tokens = [t for t in phrase_tokens(head) if t.dep_ != "case" and t.tag_ != "POS"]
+        found = self._resolve_tokens(tokens, when, memory)
+        if found is None:
+            return None
+        actor, how = found
+        start = min(t.idx for t in tokens)
+        end = max(t.idx + len(t.text) for t in tokens)
+        return Mention(text=head.doc.text[start:end], start=start, end=end, actor=actor, resolved_by=how)
+
+    def _resolve_tokens(self, tokens: list[Any], when: date, memory: ArticleMemory) -> tuple[Actor, str] | None:
+        hits = [h for h in self.scan(tokens) if _hit_counts(h, tokens)]
+        name = [t.text for t in _person_name(tokens, hits)]
+        actor, how = self._from_hits(hits, when)
+        if actor is not None and how == "person":
+            memory.remember(name or actor.name.split(), actor)
+            return actor, how
+        if actor is not None and (actor.country or _is_igo(actor)):
+            if name:
+                actor = Actor(code=actor.code, name=" ".join(name), country=actor.country, sectors=actor.sectors)
+                memory.remember(name, actor)
+                return actor, how
+            same_role = memory.by_role(actor.country, actor.sectors)
+            return (same_role, "coreference") if same_role is not None else (actor, how)
+        remembered = memory.by_surname(name) if name else None
+        if remembered is None and actor is not None and _is_definite(tokens):
+            remembered = memory.by_role(None, actor.sectors)
+        if remembered is not None:
+            return remembered, "coreference"
+        if actor is not None:
+            return (Actor(code=actor.code, name=" ".join(name), sectors=actor.sectors), how) if name else (actor, how)
+        unknown = _unknown_name(tokens)
+        return (Actor(code=None, name=unknown), "unknown") if unknown else None
+
+    def _from_hits(self, hits: list[_Hit], when: date) -> tuple[Actor | None, str]:
+        sectors: list[str] = []
+        for hit in hits:
+            if hit.kind == "agent":
+                sectors.extend(s for s in hit.value if s not in sectors)
+        for hit in hits:
+            if hit.kind == "person":
+                person = _active(hit.value, when)
+                if person is not None:
+                    country = self.lexicon.country_by_iso3(person.country)
+                    secs = tuple(person.sectors) or tuple(sectors) or ("GOV",)
+                    return Actor(code=_code(country.cameo, secs), name=person.name, country=person.country, sectors=secs), "person"
+        for hit in hits:
+            if hit.kind == "igo":
+                return Actor(code=hit.value.code, name=hit.value.name, country=None, sectors=("IGO", *sectors)), "igo"
+        for kind in ("country", "capital"):
+            for hit in hits:
+                if hit.kind == kind:
+                    c = hit.value
+                    how = ("agent+country" if sectors else "country-name") if kind == "country" else "capital"
+                    return Actor(code=_code(c.cameo, tuple(sectors)), name=c.name, country=c.iso3, sectors=tuple(sectors)), how
+        if sectors:  # a role with no country: kept as evidence, not coded as an event party
+            return Actor(code=None, name=" ".join(sectors), country=None, sectors=tuple(sectors)), "agent"
+        return None, ""
+
+
+def _code(country: str, sectors: tuple[str, ...]) -> str:
+    return country + "".join(sectors[:2])
+
+
+def _is_igo(actor: Actor) -> bool:
+    return "IGO" in actor.sectors
+
+
+def _active(people: tuple[Person, ...], when: date) -> Person | None:
+    active = [p for p in people if p.active_on(when)]
+    return active[0] if active else None
+
+
+def _is_definite(tokens: Sequence[Any]) -> bool:
+    return any(t.dep_ == "det" and t.lower_ in {"the", "this", "that"} for t in tokens)
+
+
+def _hit_counts(hit: _Hit, tokens: Sequence[Any]) -> bool:
+    """Whether a lexicon hit names the phrase's actor rather than describing something else.
+
+    A role word must be a noun ("military chief", not the adjective in "military agreement");
+    a capital must be the head or a possessor ("Ankara's problems", not "the Astana process").
+    """
+    last = tokens[hit.end - 1]
+    if hit.kind == "agent":
+        return last.pos_ in {"NOUN", "PROPN"} and not set(hit.value) <= _VAGUE_SECTORS
+    if hit.kind == "capital":
+        return last.dep_ not in {"compound", "amod", "nmod"} or last.head.dep_ == "poss"
+    if hit.kind == "person":  # the whole name, not a part of a longer one ("Abdullah" in "Ali Abdullah Ayyoub")
+        before = tokens[hit.start - 1] if hit.start > 0 else None
+        after = tokens[hit.end] if hit.end < len(tokens) else None
+        return not any(t is not None and t.pos_ == "PROPN" and t.ent_type_ == "PERSON" for t in (before, after))
+    return True
+
+
+def _person_name(tokens: Sequence[Any], hits: Sequence[_Hit]) -> list[Any]:
+    """The last run of PERSON-entity proper nouns, else the proper-noun head no lexicon hit covers."""
+    covered = {i for h in hits if h.kind != "person" for i in range(h.start, h.end)}
+    runs: list[list[Any]] = []
+    for n, t in enumerate(tokens):
+        if t.pos_ == "PROPN" and n not in covered and (t.ent_type_ in _NAME_ENTS or n == len(tokens) - 1):
+            if runs and runs[-1][-1].i == t.i - 1:
+                runs[-1].append(t)
+            else:
+                runs.append([t])
+    return runs[-1] if runs else []
+
+
+def _unknown_name(tokens: Sequence[Any]) -> str | None:
+    proper = [t for t in tokens if t.pos_ == "PROPN" or t.ent_type_ in _PROPER_ENTS]
+    if not proper:
+        return None
+    first, last = proper[0].i, proper[-1].i
+    doc = proper[0].doc
+    return doc[first : last + 1].text

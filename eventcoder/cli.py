@@ -1,0 +1,68 @@
+"""Command line: parse arguments, call one library function, map errors to exit codes.
+
+Exit codes: 0 success; 1 the job ran but some inputs were rejected (or an evaluation failed);
+2 usage or runtime error (a clear one-line message, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from . import __version__
+from .errors import EventcoderError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="eventcoder", description="Code news articles into CAMEO + PLOVER events, offline.")
+    p.add_argument("--version", action="version", version=f"eventcoder {__version__}")
+    p.add_argument("--config", help="TOML settings file (see `eventcoder settings`)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    code = sub.add_parser("code", help="code articles (files, directories, globs, - for stdin) into the store")
+    code.add_argument("paths", nargs="+", metavar="PATH")
+    code.add_argument("--db", help="DuckDB file to write (default: eventcoder.duckdb)")
+    code.add_argument("--out", help="also write the new events to this file (- for stdout)")
+    code.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="format of --out")
+    code.add_argument("--dictionaries", help="directory of PETRARCH-format dictionaries to use instead of the shipped set")
+    code.add_argument("--user-verbs", help="extra verb dictionary file that adds to / overrides the shipped one")
+    code.add_argument("--batch-size", type=int, help="articles per spaCy batch")
+    code.add_argument("--max-bytes", type=int, help="reject inputs larger than this")
+    code.add_argument("--quiet", action="store_true", help="no progress display, summary only")
+
+    show = sub.add_parser("show", help="print an article's events with their evidence")
+    show.add_argument("article_id", help="article id (a unique prefix is enough)")
+    show.add_argument("--db", help="DuckDB file to read")
+
+    events = sub.add_parser("events", help="list stored events, newest articles first")
+    events.add_argument("--db", help="DuckDB file to read")
+    events.add_argument("--limit", type=int, default=20)
+
+    ev = sub.add_parser("eval", help="measure accuracy against gold data")
+    ev_sub = ev.add_subparsers(dest="eval_kind", required=True)
+    art = ev_sub.add_parser("article", help="score one article against a gold file shaped like seed/expected.json")
+    art.add_argument("gold")
+    art.add_argument("article")
+    art.add_argument("--max-km", type=float, default=25.0, help="largest allowed distance to a gold place")
+
+    sub.add_parser("settings", help="list every setting with its default and meaning")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        from . import commands
+
+        return int(getattr(commands, f"cmd_{args.command}")(args) or 0)
+    except EventcoderError as exc:
+        print(f"eventcoder: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("eventcoder: interrupted; run the same command again to finish (stored articles are skipped)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""One function per CLI command; each calls the library and prints. No logic lives here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import nullcontext
+
+from .settings import Settings, load_settings
+
+
+def _settings(args: argparse.Namespace, **extra: object) -> Settings:
+    return load_settings(args.config, **{k: v for k, v in extra.items() if v is not None})
+
+
+def cmd_code(args: argparse.Namespace) -> int:
+    from .output import open_output
+    from .run import code_inputs, stderr_progress
+    from .store import EventStore
+
+    settings = _settings(
+        args, db=args.db, dictionaries=args.dictionaries, user_verbs=args.user_verbs,
+        batch_size=args.batch_size, max_bytes=args.max_bytes,
+    )
+    out_ctx = open_output(args.out) if args.out else nullcontext(None)
+    with EventStore(settings.db) as store, out_ctx as out:
+        summary = code_inputs(
+            args.paths, settings=settings, store=store, out=out, out_format=args.format,
+            progress=None if args.quiet else stderr_progress(), stdin=sys.stdin.buffer,
+        )
+        if sys.stderr.isatty() and not args.quiet:
+            sys.stderr.write("\n")
+        for line in summary.lines():
+            print(line, file=sys.stderr)
+        print(f"store: {settings.db} {store.counts()}", file=sys.stderr)
+    return 1 if summary.rejections else 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .errors import EventcoderError
+    from .store import EventStore
+
+    settings = _settings(args, db=args.db)
+    with EventStore(settings.db, read_only=True) as store:
+        ids = store.find_articles(args.article_id)
+        if not ids:
+            raise EventcoderError(f"no article with id {args.article_id!r} in {settings.db}")
+        if len(ids) > 1:
+            raise EventcoderError(f"id prefix {args.article_id!r} is ambiguous: {', '.join(ids[:5])}")
+        article = store.article(ids[0]) or {}
+        print(f"{ids[0]}  {article.get('published')}  {article.get('headline') or ''}  [{article.get('origin')}]")
+        for row in store.events_for_article(ids[0]):
+            print(_event_block(row))
+    return 0
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    from .store import EventStore
+
+    settings = _settings(args, db=args.db)
+    with EventStore(settings.db, read_only=True) as store:
+        for n, row in enumerate(store.iter_events(newest_first=True)):
+            if n >= args.limit:
+                break
+            place = row.get("location_name") or "-"
+            print(
+                f"{row['event_date']}  {row.get('source_code') or '?':>10} → {row.get('target_code') or '-':<10} "
+                f"CAMEO {row['cameo_code']:<5} {row.get('plover_type') or '-':<9} {place:<12} «{row.get('trigger')}»  "
+                f"{row['article_id'][:8]}/s{row['sentence_index']}"
+            )
+    return 0
+
+
+def _event_block(row: dict) -> str:
+    tgt = f"{row.get('target_code') or '-'} ({row.get('target_text') or ''})"
+    loc = f"{row.get('location_name')} ({row.get('location_country')}) [{row.get('location_how')}]" if row.get("location_name") else "-"
+    return "\n".join([
+        f"\n- {row['event_id']}  {row.get('source_code')} → {row.get('target_code') or '-'}  CAMEO {row['cameo_code']} "
+        f"{row.get('cameo_name')}  | PLOVER {row.get('plover_type') or '-'} {row.get('plover_mode') or ''} {row.get('plover_context') or ''}",
+        f"  goldstein {row.get('goldstein')}  quad {row.get('quad_class')}  modality {row.get('modality')}  confidence {row.get('confidence')}",
+        f"  date {row.get('event_date')} [{row.get('date_how')}]   place {loc}",
+        f"  source: {row.get('source_text')}  [{row.get('source_resolved_by')}]",
+        f"  target: {tgt}  [{row.get('target_resolved_by') or '-'}]",
+        f"  trigger: «{row.get('trigger')}»  attribution: {row.get('attribution') or '-'}",
+        f"  sentence {row.get('sentence_index')}: {row.get('sentence')}",
+        f"  method: {row.get('method')}",
+    ])
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .errors import EventcoderError
+    from .evaluate import load_gold, report_lines, score_article
+    from .ingest import IngestOptions, read_inputs
+    from .pipeline import Pipeline
+    from .records import Rejection
+
+    if args.eval_kind != "article":  # pragma: no cover - argparse restricts choices
+        raise EventcoderError(f"unknown evaluation {args.eval_kind!r}")
+    gold = load_gold(args.gold)
+    items = list(read_inputs([args.article], IngestOptions()))
+    articles = [i for i in items if not isinstance(i, Rejection)]
+    if not articles:
+        reasons = "; ".join(f"{r.reason} {r.detail}" for r in items if isinstance(r, Rejection))
+        raise EventcoderError(f"{args.article}: no article could be read ({reasons})")
+    pipeline = Pipeline(_settings(args))
+    result = pipeline.code_article(articles[0])
+    if result.rejection is not None:
+        raise EventcoderError(f"{args.article}: {result.rejection.stage}: {result.rejection.detail}")
+    score = score_article(result.events, gold, pipeline.gazetteer, max_km=args.max_km)  # type: ignore[arg-type]
+    for line in report_lines(score):
+        print(line)
+    return 0 if score.passed else 1
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    current = _settings(args)
+    for name, default, doc in Settings.describe():
+        print(f"{name:20} {getattr(current, name)!r:28} {doc}")
+        if getattr(current, name) != default:
+            print(f"{'':20} (default {default!r})")
+    return 0

@@ -1,0 +1,113 @@
+"""The classify, modality and merge steps: triples → coded events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Sequence
+
+from ..records import Event, Modality
+from ..relations import Triple
+from .modality import intent_code, modality_of
+from .ontology import CodeTables
+from .verbdict import VerbDictionary
+from .verbmatch import code_verb
+
+
+@dataclass(frozen=True, slots=True)
+class Coded:
+    """A triple with a CAMEO code decided, before dates and places."""
+
+    triple: Triple
+    code: str
+    method: str
+    modality: Modality
+    confidence: float
+
+
+def classify(triples: Sequence[Triple], doc: Any, verbs: VerbDictionary, tables: CodeTables) -> list[Coded]:
+    """Code each triple's predicate with the PETRARCH verb dictionary."""
+    out: list[Coded] = []
+    for triple in triples:
+        verb = doc[triple.verb]
+        coding = code_verb(verbs, verb, source_tokens=triple.source_tokens, target_tokens=triple.target_tokens)
+        if coding is None or not (coding.code or coding.reciprocal):
+            continue
+        code = coding.code or coding.reciprocal or ""
+        if not coding.code:  # "[:173]": only the reversed reading is an event
+            if triple.target is None:
+                continue
+            triple = replace(
+                triple, source=triple.target, target=triple.source,
+                source_tokens=triple.target_tokens, target_tokens=triple.source_tokens, via=f"{triple.via}:reversed",
+            )
+        if not tables.is_valid(code):
+            root = code[:2]
+            if not tables.is_valid(root):
+                continue
+            code = root
+        info = tables.cameo(code)
+        if triple.target is None:
+            if info.plover_type is None or tables.plover_type(info.plover_type).requires_recipient:
+                continue
+        where = f"{coding.verb} {coding.pattern}".strip() if coding.pattern else f"{coding.verb} (verb default)"
+        method = f"dictionary:{coding.line_no}:{where}; pair:{triple.via}"
+        confidence = 0.85 if coding.pattern else 0.7
+        if "coreference" in (triple.source.resolved_by, triple.target.resolved_by if triple.target else ""):
+            confidence -= 0.1
+        if triple.via.endswith("compound-subject"):
+            confidence -= 0.05
+        out.append(Coded(triple, code, method, "asserted", round(confidence, 2)))
+    return out
+
+
+def apply_modality(coded: Sequence[Coded], doc: Any, tables: CodeTables) -> tuple[list[Coded], int]:
+    """Future → intent codes; negated and hypothetical predicates dropped (counted)."""
+    kept: list[Coded] = []
+    dropped = 0
+    for item in coded:
+        mode = modality_of(doc[item.triple.verb])
+        if mode in ("negated", "hypothetical"):
+            dropped += 1
+            continue
+        if mode == "future":
+            intent = intent_code(item.code)
+            if intent and tables.is_valid(intent):
+                item = replace(item, code=intent, method=f"{item.method}; future→{intent}")
+        kept.append(replace(item, modality=mode))
+    return kept, dropped
+
+
+def _actor_key(event: Event, which: str) -> str:
+    mention = event.source if which == "source" else event.target
+    if mention is None:
+        return ""
+    return mention.actor.country or mention.actor.code or mention.actor.name
+
+
+def _specificity(event: Event) -> tuple[int, float]:
+    score = 0
+    for m in (event.source, event.target):
+        if m is not None:
+            score += len(m.actor.sectors) + (2 if m.resolved_by in {"person", "agent+country"} else 0)
+    return score, event.confidence
+
+
+def merge_events(events: Sequence[Event]) -> list[Event]:
+    """One event per (dyad, CAMEO code, date) per article; every sentence that told it is a mention.
+
+    A reciprocal pair (both directions of a mutual act such as signing together) counts as one dyad.
+    """
+    groups: dict[tuple[str, ...], list[Event]] = {}
+    for event in events:
+        src, tgt = _actor_key(event, "source"), _actor_key(event, "target")
+        dyad = tuple(sorted((src, tgt))) if "compound-subject" in event.method or event.cameo.root in {"04", "05", "06"} else (src, tgt)
+        key = (*dyad, event.cameo.code, event.date.value.isoformat())
+        groups.setdefault(key, []).append(event)
+    merged: list[Event] = []
+    for group in groups.values():
+        best = max(group, key=_specificity)
+        mentions = tuple(sorted({e.sentence_index for e in group}))
+        location = best.location or next((e.location for e in group if e.location), None)
+        found_date = next((e.date for e in group if e.date.how != "publication-date"), best.date)
+        merged.append(replace(best, mentions=mentions, location=location, date=found_date))
+    return sorted(merged, key=lambda e: (e.sentence_index, e.trigger_start, e.id))

@@ -1,0 +1,82 @@
+"""Modality of a predicate: asserted, future (intent), negated or hypothetical.
+
+PLOVER codes cooperative actions reported in the future tense (CONSULT, SUPPORT, COOPERATE,
+AID) as AGREE — an expressed intent; CAMEO has the matching 03x codes. Negated and
+hypothetical predicates are not coded as events.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..records import Modality
+
+_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+_HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "must"})
+_NEGATORS = frozenset({"not", "n't", "never", "no"})
+_INTENT_VERBS = frozenset("plan intend pledge promise vow agree offer expect aim hope seek want decide prepare".split())
+_CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
+
+# CAMEO code prefix of an action → the CAMEO "express intent to …" code for it (longest prefix wins).
+INTENT_CODES: dict[str, str] = {
+    "04": "036", "05": "032", "057": "030",
+    "06": "031", "061": "0311", "062": "0312", "063": "0313", "064": "0314",
+    "07": "033", "071": "0331", "072": "0332", "073": "0333", "074": "0334",
+    "08": "035", "081": "0351", "082": "0352", "083": "034", "084": "0353", "085": "0354",
+    "086": "0355", "087": "0356",
+    "15": "138", "18": "138", "19": "138", "20": "138", "17": "137", "16": "131",
+}
+
+
+def intent_code(code: str) -> str | None:
+    """The 03x/13x code for a future action with CAMEO ``code``; None if it keeps its own code."""
+    for n in range(len(code), 1, -1):
+        hit = INTENT_CODES.get(code[:n])
+        if hit:
+            return hit
+    return None
+
+
+def _clause_chain(verb: Any) -> list[Any]:
+    """The verb and the verbs it hangs from through control/coordination (not through speech)."""
+    chain = [verb]
+    node = verb
+    while node.dep_ in {"xcomp", "conj"} and node.head.i != node.i:
+        node = node.head
+        chain.append(node)
+    return chain
+
+
+def modality_of(verb: Any) -> Modality:
+    """Classify one predicate token (spaCy Token interface)."""
+    chain = _clause_chain(verb)
+    for node in chain:
+        kids = list(node.children)
+        if any(c.dep_ == "neg" or (c.lower_ in _NEGATORS and c.dep_ in {"advmod", "neg"}) for c in kids):
+            return "negated"
+    for node in _ancestors(verb):
+        if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in node.children):
+            return "hypothetical"
+    for node in chain:
+        aux = {c.lower_ for c in node.children if c.dep_ in {"aux", "auxpass"}}
+        if aux & _HYPOTHETICAL_AUX:
+            return "hypothetical"
+        if aux & _FUTURE_AUX:
+            return "future"
+        if any(c.lower_ == "going" for c in node.children if c.dep_ == "aux"):
+            return "future"
+    if len(chain) > 1 and chain[-1].lemma_.lower() in _INTENT_VERBS:
+        return "future"
+    return "asserted"
+
+
+def _ancestors(verb: Any) -> list[Any]:
+    """The verb and its clause ancestors up to (not including) a speech verb or the root."""
+    out = [verb]
+    node = verb
+    while node.head.i != node.i and node.dep_ in {"xcomp", "conj", "advcl", "ccomp", "relcl", "pcomp"}:
+        if node.dep_ == "ccomp":
+            break
+        node = node.head
+        out.append(node)
+    return out

@@ -1,0 +1,226 @@
+"""The Pipeline: named stages from an Article to its Events.
+
+parse → actors → relations → classify → modality → when → where → merge
+
+Models and dictionaries are loaded once when the Pipeline is built and belong to it (no
+module-level caches), so each worker process builds its own. A failure inside a stage becomes a
+Rejection naming the stage and the article; the run goes on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from .actors import ActorResolver, ArticleMemory
+from .errors import EventcoderError, StageError
+from .events.coding import Coded, apply_modality, classify, merge_events
+from .events.ontology import CodeTables
+from .events.verbdict import VerbDictionary
+from .gazetteer import Gazetteer
+from .lexicon import Lexicon
+from .nlp import load_model
+from .records import Article, Event, Rejection, stable_id
+from .relations import ActorTable, Triple, find_triples
+from .settings import Settings
+from .when import DateResolver
+from .where import locate
+
+STAGES = ("parse", "actors", "relations", "classify", "modality", "when", "where", "merge")
+_HEAD_POS = frozenset({"PROPN", "NOUN", "PRON"})
+_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "npadvmod", "nummod"})
+
+
+def shipped_data_dir() -> Path:
+    return Path(__file__).resolve().parent / "data"
+
+
+def dictionary_paths(settings: Settings) -> list[Path]:
+    """Verb dictionary files in load order: the main one, eventcoder's additions, the user's."""
+    base = Path(settings.dictionaries) if settings.dictionaries else shipped_data_dir() / "dictionaries"
+    paths = [base / "CAMEO.2.0.txt"]
+    extra = shipped_data_dir() / "additions" / "eventcoder.verbs.txt"
+    if extra.exists():
+        paths.append(extra)
+    if settings.user_verbs:
+        paths.append(Path(settings.user_verbs))
+    return paths
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleResult:
+    """What one article produced: its events, or the rejection that stopped it."""
+
+    article: Article
+    events: tuple[Event, ...] = ()
+    sentences: int = 0
+    dropped: int = 0  # negated / hypothetical predicates not coded
+    rejection: Rejection | None = None
+
+
+@dataclass(slots=True)
+class Pipeline:
+    """Reusable coder: build once (loads spaCy, dictionaries, gazetteer), call many times."""
+
+    settings: Settings = field(default_factory=Settings)
+    nlp: Any = None
+    lexicon: Lexicon | None = None
+    tables: CodeTables | None = None
+    verbs: VerbDictionary | None = None
+    gazetteer: Gazetteer | None = None
+    resolver: ActorResolver = field(init=False)
+    dates: DateResolver = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.nlp is None:
+            self.nlp = load_model(self.settings.model)
+        if self.lexicon is None:
+            self.lexicon = Lexicon.load()
+        if self.tables is None:
+            self.tables = CodeTables.load()
+        if self.verbs is None:
+            self.verbs = VerbDictionary.load(*dictionary_paths(self.settings))
+        if self.gazetteer is None:
+            self.gazetteer = Gazetteer.load()
+        self.resolver = ActorResolver(self.lexicon)
+        self.dates = DateResolver()
+
+    # -- public API -------------------------------------------------------------------------
+    def code_article(self, article: Article) -> ArticleResult:
+        return next(iter(self.code_articles([article])))
+
+    def code_articles(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
+        """Code articles in order, parsing them in batches with ``nlp.pipe``."""
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= self.settings.batch_size:
+                yield from self._code_batch(batch)
+                batch = []
+        if batch:
+            yield from self._code_batch(batch)
+
+    # -- stages -----------------------------------------------------------------------------
+    def _code_batch(self, batch: Sequence[Article]) -> Iterator[ArticleResult]:
+        texts = [a.text for a in batch]
+        try:
+            docs = list(self.nlp.pipe(texts, batch_size=self.settings.batch_size, n_process=self.settings.n_process))
+        except Exception:  # one bad text must not sink the batch: parse one by one
+            docs = [self._parse_one(a) for a in batch]
+        for article, doc in zip(batch, docs):
+            if isinstance(doc, Rejection):
+                yield ArticleResult(article, rejection=doc)
+                continue
+            try:
+                yield self._code_doc(article, doc)
+            except StageError as exc:
+                yield ArticleResult(article, rejection=Rejection(article.origin, exc.stage, "stage-failed", str(exc.cause), article.id))
+
+    def _parse_one(self, article: Article) -> Any:
+        try:
+            return self.nlp(article.text)
+        except Exception as exc:
+            return Rejection(article.origin, "parse", "parse-failed", f"{type(exc).__name__}: {exc}", article.id)
+
+    def _code_doc(self, article: Article, doc: Any) -> ArticleResult:
+        published = article.published_date
+        memory = ArticleMemory()
+        events: list[Event] = []
+        dropped = 0
+        sentences = list(doc.sents)
+        countries: Counter[str] = Counter()
+        for index, sent in enumerate(sentences):
+            if len(sent.text) > self.settings.max_sentence_chars:
+                continue
+            with _stage("actors", article):
+                actors = self.find_actors(sent, published, memory)
+                countries.update(m.actor.country for m, _ in actors.values() if m.actor.country)
+            with _stage("relations", article):
+                triples = list(find_triples(sent, index, actors))
+            with _stage("classify", article):
+                coded = classify(triples, doc, self.verbs, self.tables)  # type: ignore[arg-type]
+            with _stage("modality", article):
+                coded, n = apply_modality(coded, doc, self.tables)  # type: ignore[arg-type]
+                dropped += n
+            for item in coded:
+                events.append(self._to_event(article, doc, sent, item, published, countries))
+        with _stage("merge", article):
+            merged = merge_events(events)
+        return ArticleResult(article, tuple(merged), len(sentences), dropped)
+
+    def find_actors(self, sent: Any, published: date, memory: ArticleMemory) -> ActorTable:
+        """Resolve every noun-phrase head in the sentence, in reading order."""
+        table: dict[int, tuple[Any, frozenset[int]]] = {}
+        from .actors.resolver import phrase_tokens
+
+        for tok in sent:
+            if tok.pos_ not in _HEAD_POS or tok.dep_ in _MODIFIER_DEPS:
+                continue
+            mention = self.resolver.resolve(tok, when=published, memory=memory)
+            if mention is not None:
+                table[tok.i] = (mention, frozenset(t.i for t in phrase_tokens(tok)))
+        return table
+
+    def _to_event(self, article: Article, doc: Any, sent: Any, item: Coded, published: date, countries: Counter[str]) -> Event:
+        triple: Triple = item.triple
+        verb = doc[triple.verb]
+        with _stage("when", article):
+            when = self.dates.resolve(sent, verb, published)
+        with _stage("where", article):
+            hints = [c for c in (triple.source.actor.country, triple.target.actor.country if triple.target else None) if c]
+            hints += [c for c, _ in countries.most_common() if c not in hints]
+            place = locate(sent, verb, self.gazetteer, country_hints=hints)
+        info = self.tables.cameo(item.code)  # type: ignore[union-attr]
+        target = triple.target
+        event_id = stable_id(
+            article.id, triple.sentence_index, verb.idx, triple.source.actor.code,
+            target.actor.code if target else "", info.code,
+        )
+        return Event(
+            id=event_id, article_id=article.id, sentence_index=triple.sentence_index, sentence=sent.text,
+            trigger=verb.text, trigger_start=verb.idx, trigger_end=verb.idx + len(verb.text),
+            source=triple.source, target=target, cameo=info, modality=item.modality, date=when,
+            location=place, attribution=triple.attribution, quote=triple.quote,
+            confidence=item.confidence, method=item.method, mentions=(triple.sentence_index,),
+        )
+
+
+@contextmanager
+def _stage(name: str, article: Article) -> Iterator[None]:
+    try:
+        yield
+    except EventcoderError:
+        raise
+    except Exception as exc:  # a bug or a parse we did not foresee: name the stage, keep going
+        raise StageError(name, article.id, exc) from exc
+
+
+def code_text(
+    text: str,
+    *,
+    published: date | datetime | str | None = None,
+    headline: str = "",
+    pipeline: Pipeline | None = None,
+) -> list[Event]:
+    """Code one text. Builds a Pipeline if none is given (reuse one for many texts)."""
+    from .ingest.pubdate import parse_published
+
+    when: date | datetime
+    if published is None:
+        when = date.today()
+    elif isinstance(published, str):
+        parsed = parse_published(published)
+        if parsed is None:
+            raise EventcoderError(f"cannot read the publication date {published!r}")
+        when = parsed
+    else:
+        when = published
+    article = Article(id=stable_id("", "<text>", text), headline=headline, text=text, published=when, origin="<text>")
+    result = (pipeline or Pipeline()).code_article(article)
+    if result.rejection is not None:
+        raise EventcoderError(f"{result.rejection.stage}: {result.rejection.reason}: {result.rejection.detail}")
+    return list(result.events)

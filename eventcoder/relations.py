@@ -1,0 +1,164 @@
+"""Candidate (source, predicate, target) triples from the dependency parse.
+
+Handles active and passive voice (the ``by`` agent is the source), compound subjects and
+objects (one triple per pair), prepositional targets ("met with X", "visited in Damascus"),
+subjects inherited by controlled and coordinated verbs ("agreed to send", "signed and
+ratified"), compound subjects with no target (a pair between the conjuncts, as in "Iran and
+Syria signed an agreement"), and reported speech (the event belongs to the clause's own
+subject; the speaker is recorded as its attribution).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping
+
+from .records import Mention
+
+SPEECH_VERBS = frozenset(
+    "say tell add state announce declare note stress claim insist quote report explain write "
+    "emphasize emphasise reiterate underline assert affirm".split()
+)
+_MOVE_VERBS = frozenset("visit arrive travel fly come go return head land".split())
+_TARGET_PREPS = ("with", "to", "against", "on", "toward", "towards", "into", "over", "upon", "from", "between", "for", "at")
+_LOCATIVE_PREPS = frozenset({"in", "at", "inside"})
+_INHERIT_DEPS = frozenset({"xcomp", "conj", "advcl"})
+
+
+@dataclass(frozen=True, slots=True)
+class Triple:
+    """One candidate event: a verb with a source and (maybe) a target actor."""
+
+    sentence_index: int
+    verb: int  # token index of the predicate in the article's Doc
+    source: Mention
+    target: Mention | None
+    source_tokens: frozenset[int]
+    target_tokens: frozenset[int]
+    via: str  # how the pair was found: "active", "passive", "prep:with", "compound-subject", ...
+    attribution: str | None
+    quote: str | None
+
+
+ActorTable = Mapping[int, tuple[Mention, frozenset[int]]]
+"""Token index of a noun-phrase head → its Mention and the token indexes of its phrase."""
+
+
+def _conjuncts(token: Any) -> list[Any]:
+    out = [token]
+    for child in token.children:
+        if child.dep_ == "conj" and child.pos_ in {"PROPN", "NOUN", "PRON"}:
+            out.extend(_conjuncts(child))
+    return out
+
+
+def _subjects(verb: Any) -> tuple[list[Any], list[Any], bool]:
+    """(sources, passive-subject targets, is_passive) for a verb, inheriting when it has none."""
+    active = [c for c in verb.children if c.dep_ in {"nsubj", "csubj"}]
+    passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
+    agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if passive or agents:
+        sources = [t for a in agents for t in _conjuncts(a)]
+        return sources, [t for p in passive for t in _conjuncts(p)], True
+    if active:
+        return [t for a in active for t in _conjuncts(a)], [], False
+    node = verb
+    while node.dep_ in _INHERIT_DEPS and node.head.i != node.i:
+        node = node.head
+        inherited = [c for c in node.children if c.dep_ == "nsubj"]
+        if inherited:
+            return [t for a in inherited for t in _conjuncts(a)], [], False
+    return [], [], False
+
+
+def _objects(verb: Any, actors: ActorTable) -> list[tuple[Any, str]]:
+    """Direct objects, datives and prepositional objects that name actors, best first."""
+    found: list[tuple[Any, str]] = []
+    for child in verb.children:
+        if child.dep_ in {"dobj", "dative", "iobj", "attr"}:
+            found.extend((t, child.dep_) for t in _conjuncts(child) if t.i in actors)
+            for prep in child.children:  # "sent troops to Syria": the object's own preposition
+                if prep.dep_ == "prep" and prep.lower_ in ("to", "against", "with"):
+                    found.extend((t, f"prep:{prep.lower_}") for g in prep.children if g.dep_ == "pobj" for t in _conjuncts(g) if t.i in actors)
+    for child in verb.children:
+        if child.dep_ != "prep":
+            continue
+        prep = child.lower_
+        allowed = prep in _TARGET_PREPS or (prep in _LOCATIVE_PREPS and verb.lemma_.lower() in _MOVE_VERBS)
+        if not allowed:
+            continue
+        for g in child.children:
+            if g.dep_ == "pobj":
+                found.extend((t, f"prep:{prep}") for t in _conjuncts(g) if t.i in actors)
+    return found
+
+
+def _coded_actor(mention: Mention) -> bool:
+    return mention.actor.code is not None
+
+
+def find_attribution(verb: Any, actors: ActorTable) -> str | None:
+    """The speaker of the reported speech containing ``verb`` ("X said that …"), if any."""
+    node = verb
+    while node.head.i != node.i:
+        node = node.head
+        if node.lemma_.lower() in SPEECH_VERBS:
+            for c in node.children:
+                if c.dep_ in {"nsubj", "nsubjpass"}:
+                    hit = actors.get(c.i)
+                    return hit[0].text if hit else " ".join(t.text for t in c.subtree)
+    for tok in verb.sent:
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
+            pobj = [g for g in tok.doc[tok.i + 1].children if g.dep_ == "pobj"]
+            if pobj:
+                return " ".join(t.text for t in pobj[0].subtree)
+    return None
+
+
+def find_quote(verb: Any) -> str | None:
+    """The quotation containing ``verb``, if the verb sits between quotation marks."""
+    sent = verb.sent
+    text, offset = sent.text, sent.start_char
+    pos = verb.idx - offset
+    opens = [i for i, ch in enumerate(text) if ch in "\u201c\""]
+    for i in opens:
+        close = text.find("\u201d", i + 1) if text[i] == "\u201c" else text.find('"', i + 1)
+        if close == -1:
+            close = len(text)
+        if i < pos < close:
+            return text[i + 1 : close].strip()
+    return None
+
+
+def find_triples(sentence: Any, sentence_index: int, actors: ActorTable) -> Iterator[Triple]:
+    """Every candidate triple in one sentence (a spaCy Span)."""
+    for verb in sentence:
+        if verb.pos_ not in {"VERB"} and not (verb.pos_ == "AUX" and verb.dep_ == "ROOT"):
+            continue
+        subj, passive_targets, passive = _subjects(verb)
+        sources = [(s, actors[s.i]) for s in subj if s.i in actors and _coded_actor(actors[s.i][0])]
+        if not sources:
+            continue
+        targets = [(t, actors[t.i], "passive") for t in passive_targets if t.i in actors]
+        if not targets:
+            targets = [(t, actors[t.i], via) for t, via in _objects(verb, actors)]
+        targets = [x for x in targets if _coded_actor(x[1][0])]
+        attribution = find_attribution(verb, actors)
+        quote = find_quote(verb)
+        voice = "passive" if passive else "active"
+        if targets:
+            seen: set[tuple[int, int]] = set()
+            for s_tok, (s_m, s_toks) in sources:
+                for t_tok, (t_m, t_toks), via in targets:
+                    if s_tok.i == t_tok.i or (s_tok.i, t_tok.i) in seen:
+                        continue
+                    seen.add((s_tok.i, t_tok.i))
+                    yield Triple(sentence_index, verb.i, s_m, t_m, s_toks, t_toks, f"{voice}:{via}", attribution, quote)
+        elif len(sources) > 1:
+            for a in range(len(sources)):
+                for b in range(a + 1, len(sources)):
+                    (_, (s_m, s_toks)), (_, (t_m, t_toks)) = sources[a], sources[b]
+                    yield Triple(sentence_index, verb.i, s_m, t_m, s_toks, t_toks, f"{voice}:compound-subject", attribution, quote)
+        else:
+            _, (s_m, s_toks) = sources[0]
+            yield Triple(sentence_index, verb.i, s_m, None, s_toks, frozenset(), f"{voice}:no-target", attribution, quote)

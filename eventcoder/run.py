@@ -1,0 +1,133 @@
+"""The main job: inputs → ingest → pipeline → store (+ optional file output), with a summary."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import asdict, dataclass
+from typing import Callable, Iterable, Iterator, Sequence, TextIO
+
+from . import __version__
+from .ingest import IngestOptions, read_inputs
+from .output import write_csv_header, write_csv_rows, write_jsonl
+from .pipeline import ArticleResult, Pipeline
+from .records import Article, Rejection
+from .settings import Settings
+from .store import EventStore
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    run_id: str
+    articles: int  # articles coded in this run
+    skipped: int  # articles already in the store (re-runs add nothing)
+    sentences: int
+    events: int  # events added to the store
+    dropped: int  # negated / hypothetical predicates not coded
+    rejections: int
+    seconds: float
+
+    @property
+    def articles_per_second(self) -> float:
+        return self.articles / self.seconds if self.seconds else 0.0
+
+    def lines(self) -> list[str]:
+        return [
+            f"run {self.run_id}: {self.articles} articles coded, {self.skipped} already stored, "
+            f"{self.sentences} sentences, {self.events} events, {self.rejections} rejections, "
+            f"{self.dropped} negated/hypothetical predicates not coded, {self.seconds:.1f} s "
+            f"({self.articles_per_second:.1f} articles/s)"
+        ]
+
+
+Progress = Callable[[int, int], None]
+
+
+def code_inputs(
+    paths: Sequence[str],
+    *,
+    settings: Settings,
+    store: EventStore,
+    pipeline: Pipeline | None = None,
+    out: TextIO | None = None,
+    out_format: str = "jsonl",
+    progress: Progress | None = None,
+    stdin: object = None,
+) -> RunSummary:
+    """Code every article under ``paths`` into ``store``; already-stored articles are skipped."""
+    started = time.perf_counter()
+    run_id = store.start_run(config=asdict(settings), version=__version__)
+    options = IngestOptions(max_bytes=settings.max_bytes)
+    known = store.known_article_ids()
+    counts = {"articles": 0, "skipped": 0, "sentences": 0, "events": 0, "dropped": 0, "rejections": 0}
+    seen: set[str] = set()
+
+    def fresh_articles() -> Iterator[Article]:
+        for item in read_inputs(paths, options, stdin=stdin):  # type: ignore[arg-type]
+            if isinstance(item, Rejection):
+                store.add_rejection(item, run_id=run_id)
+                counts["rejections"] += 1
+                continue
+            if item.id in known or item.id in seen:
+                counts["skipped"] += 1
+                continue
+            seen.add(item.id)
+            yield item
+
+    pipe = pipeline or Pipeline(settings)
+    if out is not None and out_format == "csv":
+        write_csv_header(out)
+    status = "ok"
+    pending: list[ArticleResult] = []
+    try:
+        for n, result in enumerate(pipe.code_articles(fresh_articles()), start=1):
+            if result.rejection is not None:
+                store.add_rejection(result.rejection, run_id=run_id)
+                counts["rejections"] += 1
+            else:
+                pending.append(result)
+            if len(pending) >= settings.batch_size:
+                _flush(pending, store, run_id, counts, out, out_format)
+            if progress:
+                progress(n, counts["events"])
+        _flush(pending, store, run_id, counts, out, out_format)
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        seconds = time.perf_counter() - started
+        store.finish_run(
+            run_id, articles=counts["articles"], sentences=counts["sentences"], events=counts["events"],
+            rejections=counts["rejections"], seconds=seconds, status=status,
+        )
+    return RunSummary(run_id=run_id, seconds=seconds, **counts)
+
+
+def _flush(pending: list[ArticleResult], store: EventStore, run_id: str, counts: dict[str, int], out: TextIO | None, out_format: str) -> None:
+    """Store the coded articles in one transaction (a killed run loses at most this batch)."""
+    if not pending:
+        return
+    counts["events"] += store.add_articles(((r.article, r.events) for r in pending), run_id=run_id)
+    for result in pending:
+        counts["articles"] += 1
+        counts["sentences"] += result.sentences
+        counts["dropped"] += result.dropped
+        if out is not None:
+            (write_csv_rows if out_format == "csv" else write_jsonl)(result.events, out)
+    pending.clear()
+
+
+def stderr_progress(total_hint: int | None = None) -> Progress:
+    """A one-line progress display on stderr (only when stderr is a terminal)."""
+    started = time.perf_counter()
+    live = sys.stderr.isatty()
+
+    def show(done: int, events: int) -> None:
+        if not live or done % 5:
+            return
+        rate = done / max(time.perf_counter() - started, 1e-9)
+        of = f"/{total_hint}" if total_hint else ""
+        sys.stderr.write(f"\r  {done}{of} articles, {events} events, {rate:.1f} articles/s ")
+        sys.stderr.flush()
+
+    return show

