@@ -90,7 +90,7 @@ class ActorResolver:
 
     def resolve(self, head: Any, *, when: date, memory: ArticleMemory) -> Mention | None:
         """The Mention for the phrase headed by ``head``, or None if it names no actor."""
-        if head.lower_ in _PRONOUNS or head.ent_type_ in _NOT_ACTORS:
+        if (head.lower_ in _PRONOUNS and head.text != "US") or head.ent_type_ in _NOT_ACTORS:
             return None
         tokens = [t for t in phrase_tokens(head) if t.dep_ != "case" and t.tag_ != "POS"]
         found = self._resolve_tokens(tokens, when, memory)
@@ -120,8 +120,9 @@ class ActorResolver:
             remembered = memory.by_role(None, actor.sectors)
         if remembered is not None:
             return remembered, "coreference"
-        if actor is not None:
-            return (Actor(code=actor.code, name=" ".join(name), sectors=actor.sectors), how) if name else (actor, how)
+        if actor is not None:  # a role with no country: keep the name it carries, if any
+            label = " ".join(name) or _unknown_name(tokens) or actor.name
+            return Actor(code=actor.code, name=label, sectors=actor.sectors), how
         unknown = _unknown_name(tokens)
         return (Actor(code=None, name=unknown), "unknown") if unknown else None
 
@@ -191,7 +192,8 @@ def _person_name(tokens: Sequence[Any], hits: Sequence[_Hit]) -> list[Any]:
     covered = {i for h in hits if h.kind != "person" for i in range(h.start, h.end)}
     runs: list[list[Any]] = []
     for n, t in enumerate(tokens):
-        if t.pos_ == "PROPN" and n not in covered and (t.ent_type_ in _NAME_ENTS or n == len(tokens) - 1):
+        capitalised_head = n == len(tokens) - 1 and t.is_title and t.pos_ in {"PROPN", "NOUN"}
+        if n not in covered and (capitalised_head or (t.pos_ == "PROPN" and t.ent_type_ in _NAME_ENTS)):
             if runs and runs[-1][-1].i == t.i - 1:
                 runs[-1].append(t)
             else:

@@ -65,6 +65,8 @@ def modality_of(verb: Any) -> Modality:
             return "future"
         if any(c.lower_ == "going" for c in node.children if c.dep_ == "aux"):
             return "future"
+    if any(node.lower_ == "going" for node in chain[1:]):  # "is going to sign"
+        return "future"
     if len(chain) > 1 and chain[-1].lemma_.lower() in _INTENT_VERBS:
         return "future"
     return "asserted"

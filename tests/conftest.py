@@ -1,0 +1,41 @@
+"""Shared fixtures: one real Pipeline per test session (spaCy + shipped dictionaries)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+EXAMPLES = ROOT / "examples"
+SEED_ARTICLE = EXAMPLES / "articles" / "tehran-times-2020-07-08.txt"
+SEED_GOLD = EXAMPLES / "gold" / "tehran-times-2020-07-08.expected.json"
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    from eventcoder.pipeline import Pipeline
+
+    return Pipeline()
+
+
+@pytest.fixture(scope="session")
+def code(pipeline):
+    """code(text, published) -> list[Event], using the session's pipeline."""
+    from eventcoder.pipeline import code_text
+
+    def run(text: str, published: str):
+        return code_text(text, published=published, pipeline=pipeline)
+
+    return run
+
+
+def dyads(events) -> set[tuple[str | None, str | None, str]]:
+    """(source country/code, target country/code, CAMEO code) of each event."""
+    out = set()
+    for e in events:
+        src = e.source.actor.country or e.source.actor.code
+        tgt = (e.target.actor.country or e.target.actor.code) if e.target else None
+        out.add((src, tgt, e.cameo.code))
+    return out

@@ -1,0 +1,75 @@
+"""Actor resolution on real parses: titles + country words, capitals, coreference, non-actors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from eventcoder.actors import ArticleMemory
+
+
+@pytest.fixture()
+def resolve(pipeline):
+    def run(text: str, head_text: str, memory: ArticleMemory | None = None, when: date = date(2020, 7, 8)):
+        doc = pipeline.nlp(text)
+        memory = memory if memory is not None else ArticleMemory()
+        for sent in doc.sents:
+            table = pipeline.find_actors(sent, when, memory)
+            for i, (mention, _) in table.items():
+                if doc[i].text == head_text:
+                    return mention
+        return None
+
+    return run
+
+
+def test_unknown_person_with_title_and_country_word(resolve):
+    m = resolve("The agreement was signed by Syrian Defense Minister Ali Abdullah Ayyoub.", "Ayyoub")
+    assert m.actor.country == "SYR" and "MIL" in m.actor.sectors and m.actor.code.startswith("SYR")
+    assert m.actor.name == "Ali Abdullah Ayyoub" and m.resolved_by == "agent+country"
+    assert m.text == "Syrian Defense Minister Ali Abdullah Ayyoub"
+
+
+def test_chief_of_staff_of_countrys_armed_forces(resolve):
+    m = resolve("It was signed by Chief of Staff of Iran's Armed Forces Major General Mohammad Bagheri.", "Bagheri")
+    assert m.actor.country == "IRN" and "MIL" in m.actor.sectors and m.actor.name == "Mohammad Bagheri"
+
+
+def test_coreference_by_surname_and_by_role(resolve):
+    memory = ArticleMemory()
+    resolve("Chief of Staff of Iran's Armed Forces Major General Mohammad Bagheri arrived.", "Bagheri", memory)
+    later = resolve("General Bagheri spoke.", "Bagheri", memory)
+    role = resolve("Iran's military chief criticized Turkey.", "chief", memory)
+    assert later.resolved_by == "coreference" and later.actor.name == "Mohammad Bagheri"
+    assert role.resolved_by == "coreference" and role.actor.name == "Mohammad Bagheri"
+
+
+def test_capital_as_government_only_as_head_or_possessor(resolve):
+    assert resolve("Ankara's problems will be settled.", "problems").actor.country == "TUR"
+    astana = resolve("They discussed the Astana peace process.", "process")
+    assert astana is None or astana.actor.country is None
+
+
+def test_role_adjective_on_a_thing_is_not_an_actor(resolve):
+    assert resolve("They signed a military agreement.", "agreement") is None
+
+
+def test_known_leader_by_date(resolve):
+    m = resolve("President Barack Obama spoke.", "Obama", when=date(2010, 5, 1))
+    assert m is not None and m.actor.country == "USA" and m.resolved_by == "person"
+    before = resolve("Barack Obama spoke.", "Obama", when=date(1990, 5, 1))
+    assert before is None or before.resolved_by != "person"
+
+
+def test_us_pronoun_is_not_the_united_states(resolve):
+    assert resolve("The minister told us about it.", "us") is None
+    assert resolve("The US imposed sanctions.", "US").actor.country == "USA"
+
+
+def test_unknown_named_actor_is_kept_with_its_text(resolve):
+    m = resolve("Zorblax Industries criticized the plan.", "Industries")
+    assert m is not None and m.actor.code is None and m.actor.country is None
+    assert m.actor.name == "Zorblax Industries"
+    n = resolve("Qwertan Front criticized the plan.", "Front")
+    assert n is not None and n.actor.code is None and "Qwertan" in n.actor.name
