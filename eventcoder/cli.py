@@ -47,12 +47,30 @@ def _parser() -> argparse.ArgumentParser:
     art.add_argument("--max-km", type=float, default=25.0, help="largest allowed distance to a gold place")
 
     sub.add_parser("settings", help="list every setting with its default and meaning")
+    for register in _command_groups():
+        register(sub)
     return p
+
+
+def _command_groups() -> list:
+    """Other command modules add their subcommands here; each sets ``func`` on its parsers."""
+    groups = []
+    for name in COMMAND_MODULES:
+        module = __import__(f"eventcoder.{name}", fromlist=["register"])
+        groups.append(module.register)
+    return groups
+
+
+# Modules with a ``register(subparsers)`` function adding more commands (each parser calls
+# ``set_defaults(func=handler)``; handlers take the argparse Namespace and return an exit code).
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if getattr(args, "func", None) is not None:
+            return int(args.func(args) or 0)
         from . import commands
 
         return int(getattr(commands, f"cmd_{args.command}")(args) or 0)
