@@ -63,7 +63,7 @@ def _command_groups() -> list:
 
 # Modules with a ``register(subparsers)`` function adding more commands (each parser calls
 # ``set_defaults(func=handler)``; handlers take the argparse Namespace and return an exit code).
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("cli_data", "cli_scale")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,9 @@
+"""CLI commands for scale-out and streaming-source commands: parsers registered into the main CLI."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Add this group's subcommands (none yet)."""
