@@ -45,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     art.add_argument("gold")
     art.add_argument("article")
     art.add_argument("--max-km", type=float, default=25.0, help="largest allowed distance to a gold place")
+    pet = ev_sub.add_parser("petrarch", help="code PETRARCH validation records (XML) from their raw text and score them")
+    pet.add_argument("records", help="validation XML (PETRARCH or UniversalPetrarch layout)")
+    pet.add_argument("--dictionaries", help="directory holding the dictionaries the records' <Environment> names")
+    pet.add_argument("--min-pass", type=float, default=0.0, help="exit 1 unless the pass rate reaches this (0-1)")
+    pet.add_argument("--show-failures", action="store_true", help="list every record that did not code exactly")
+    pet.add_argument("--all-categories", action="store_true", help="ignore the <Include> list and score every record")
 
     sub.add_parser("settings", help="list every setting with its default and meaning")
     for register in _command_groups():

@@ -94,8 +94,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .pipeline import Pipeline
     from .records import Rejection
 
-    if args.eval_kind != "article":  # pragma: no cover - argparse restricts choices
-        raise EventcoderError(f"unknown evaluation {args.eval_kind!r}")
+    if args.eval_kind == "petrarch":
+        return _eval_petrarch(args)
     gold = load_gold(args.gold)
     items = list(read_inputs([args.article], IngestOptions()))
     articles = [i for i in items if not isinstance(i, Rejection)]
@@ -110,6 +110,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for line in report_lines(score):
         print(line)
     return 0 if score.passed else 1
+
+
+def _eval_petrarch(args: argparse.Namespace) -> int:
+    from .petrarch.runner import code_records, petrarch_pipeline
+    from .petrarch.validation import pass_rate, read_records, report_lines
+
+    env, records = read_records(args.records)
+    if env.include and not args.all_categories:
+        records = [r for r in records if r.category in env.include]
+    pipeline = petrarch_pipeline(env, dictionaries=args.dictionaries)
+    results = list(code_records(records, pipeline))
+    for line in report_lines(results, show_failures=args.show_failures):
+        print(line)
+    return 0 if pass_rate(results) >= args.min_pass else 1
 
 
 def cmd_settings(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from .errors import EventcoderError, StageError
 from .events.coding import Coded, apply_modality, classify, merge_events
 from .events.ontology import CodeTables
 from .events.verbdict import VerbDictionary
+from .petrarch.discards import Discards
 from .gazetteer import Gazetteer
 from .lexicon import Lexicon
 from .nlp import load_model
@@ -72,7 +73,9 @@ class Pipeline:
     tables: CodeTables | None = None
     verbs: VerbDictionary | None = None
     gazetteer: Gazetteer | None = None
-    resolver: ActorResolver = field(init=False)
+    resolver: Any = None  # anything with ActorResolver's ``resolve``; default: the shipped lexicon
+    discards: Discards | None = None  # PETRARCH discard phrases (sentence- and story-level)
+    require_dyad: bool = False  # PETRARCH's require_dyad: code only events with a target
     dates: DateResolver = field(init=False)
 
     def __post_init__(self) -> None:
@@ -86,7 +89,8 @@ class Pipeline:
             self.verbs = VerbDictionary.load(*dictionary_paths(self.settings))
         if self.gazetteer is None:
             self.gazetteer = Gazetteer.load()
-        self.resolver = ActorResolver(self.lexicon)
+        if self.resolver is None:
+            self.resolver = ActorResolver(self.lexicon)
         self.dates = DateResolver()
 
     # -- public API -------------------------------------------------------------------------
@@ -133,8 +137,12 @@ class Pipeline:
         dropped = 0
         sentences = list(doc.sents)
         countries: Counter[str] = Counter()
+        if self.discards is not None and self.discards.voids(_upper_words(doc), story=True):
+            return ArticleResult(article, (), len(sentences), 0)
         for index, sent in enumerate(sentences):
             if len(sent.text) > self.settings.max_sentence_chars:
+                continue
+            if self.discards is not None and self.discards.voids(_upper_words(sent)):
                 continue
             with _stage("actors", article):
                 actors = self.find_actors(sent, published, memory)
@@ -142,7 +150,7 @@ class Pipeline:
             with _stage("relations", article):
                 triples = list(find_triples(sent, index, actors))
             with _stage("classify", article):
-                coded = classify(triples, doc, self.verbs, self.tables)  # type: ignore[arg-type]
+                coded = classify(triples, doc, self.verbs, self.tables, require_target=self.require_dyad)  # type: ignore[arg-type]
             with _stage("modality", article):
                 coded, n = apply_modality(coded, doc, self.tables)  # type: ignore[arg-type]
                 dropped += n
@@ -187,6 +195,10 @@ class Pipeline:
             location=place, attribution=triple.attribution, quote=triple.quote,
             confidence=item.confidence, method=item.method, mentions=(triple.sentence_index,),
         )
+
+
+def _upper_words(span: Any) -> list[str]:
+    return [t.text.upper() for t in span if not t.is_punct]
 
 
 @contextmanager

@@ -24,7 +24,9 @@ class Coded:
     confidence: float
 
 
-def classify(triples: Sequence[Triple], doc: Any, verbs: VerbDictionary, tables: CodeTables) -> list[Coded]:
+def classify(
+    triples: Sequence[Triple], doc: Any, verbs: VerbDictionary, tables: CodeTables, *, require_target: bool = False
+) -> list[Coded]:
     """Code each triple's predicate with the PETRARCH verb dictionary."""
     out: list[Coded] = []
     for triple in triples:
@@ -47,7 +49,7 @@ def classify(triples: Sequence[Triple], doc: Any, verbs: VerbDictionary, tables:
             code = root
         info = tables.cameo(code)
         if triple.target is None:
-            if info.plover_type is None or tables.plover_type(info.plover_type).requires_recipient:
+            if require_target or info.plover_type is None or tables.plover_type(info.plover_type).requires_recipient:
                 continue
         where = f"{coding.verb} {coding.pattern}".strip() if coding.pattern else f"{coding.verb} (verb default)"
         method = f"dictionary:{coding.line_no}:{where}; pair:{triple.via}"

@@ -1,0 +1,123 @@
+"""Readers for PETRARCH discard and issue dictionaries, and their matchers.
+
+Discards: a phrase per line; ``+PHRASE`` voids the whole story, a plain phrase the sentence.
+Issues (``Phoenix.IssueCoding.txt``): ``<ISSUE CATEGORY=… TYPE=…>`` sections of keyword lines
+``words [ISSUE_CODE]`` where ``n:word`` also matches the plural, ``a+b`` matches "a b" and
+"a-b", and ``~phrase`` lines name phrases that must not count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DictionaryFormatError, ResourceError
+
+
+@dataclass(frozen=True, slots=True)
+class Discards:
+    sentence: tuple[tuple[str, ...], ...]
+    story: tuple[tuple[str, ...], ...]
+
+    def voids(self, words: list[str], *, story: bool = False) -> str | None:
+        """The discard phrase found in the (upper-case) words, if any."""
+        for phrase in self.story if story else self.sentence:
+            n = len(phrase)
+            for i in range(len(words) - n + 1):
+                if tuple(words[i : i + n]) == phrase:
+                    return " ".join(phrase)
+        return None
+
+
+def _read_lines(path: Path, what: str) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as exc:
+        raise ResourceError(f"cannot read {what} {path}: {exc}") from exc
+
+
+def _phrase(text: str) -> tuple[str, ...]:
+    return tuple(w for w in re.split(r"[\s_]+", text.strip().upper()) if w)
+
+
+def read_discards(path: str | Path) -> Discards:
+    sentence: list[tuple[str, ...]] = []
+    story: list[tuple[str, ...]] = []
+    for raw in _read_lines(Path(path), "discard dictionary"):
+        line = raw.split("#", 1)[0].split(";", 1)[0].strip()
+        if not line or line.startswith("<"):
+            continue
+        (story if line.startswith("+") else sentence).append(_phrase(line.lstrip("+")))
+    return Discards(tuple(p for p in sentence if p), tuple(p for p in story if p))
+
+
+@dataclass(frozen=True, slots=True)
+class IssueKeyword:
+    words: tuple[tuple[str, ...], ...]  # alternatives for each position
+    code: str
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
+class IssueDictionary:
+    keywords: tuple[IssueKeyword, ...]
+    exclusions: tuple[tuple[str, ...], ...]
+
+    def issues_in(self, text: str) -> tuple[str, ...]:
+        """Issue codes whose keywords occur in ``text`` (not inside an excluded phrase)."""
+        words = re.findall(r"[a-z0-9']+", text.lower())
+        blocked: set[int] = set()
+        for phrase in self.exclusions:
+            for i in _positions(words, tuple((w,) for w in phrase)):
+                blocked.update(range(i, i + len(phrase)))
+        found: list[str] = []
+        for kw in self.keywords:
+            if kw.code in found:
+                continue
+            if any(i not in blocked for i in _positions(words, kw.words)):
+                found.append(kw.code)
+        return tuple(found)
+
+
+def _positions(words: list[str], pattern: tuple[tuple[str, ...], ...]) -> list[int]:
+    n = len(pattern)
+    return [i for i in range(len(words) - n + 1) if all(words[i + k] in pattern[k] for k in range(n))]
+
+
+def _keyword_words(text: str) -> tuple[tuple[str, ...], ...]:
+    out: list[tuple[str, ...]] = []
+    for token in text.lower().replace("-", "+").split():
+        for part in token.split("+"):
+            if part.startswith("n:"):
+                base = part[2:]
+                out.append((base, base + "s", base + "es", base[:-1] + "ies" if base.endswith("y") else base + "s"))
+            elif part:
+                out.append((part,))
+    return tuple(out)
+
+
+def read_issues(path: str | Path) -> IssueDictionary:
+    path = Path(path)
+    keywords: list[IssueKeyword] = []
+    exclusions: list[tuple[str, ...]] = []
+    category = ""
+    for no, raw in enumerate(_read_lines(path, "issue dictionary"), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line or line.startswith("</"):
+            continue
+        if line.startswith("<ISSUE"):
+            m = re.search(r'CATEGORY="([^"]+)"', line)
+            category = m.group(1) if m else ""
+            continue
+        if line.startswith("~"):
+            exclusions.append(tuple(w for part in _keyword_words(line[1:]) for w in part[:1]))
+            continue
+        m = re.match(r"^(.*?)\s*\[([^\]]+)\]", line)  # text after the code (e.g. "*****") is ignored
+        if m:
+            keywords.append(IssueKeyword(_keyword_words(m.group(1)), m.group(2).strip(), category))
+        elif category and "[" not in line:  # a bare keyword codes as its section's category
+            keywords.append(IssueKeyword(_keyword_words(line), category, category))
+        else:
+            raise DictionaryFormatError(str(path), no, raw, "issue keyword outside an <ISSUE> section or with a broken [CODE]")
+    return IssueDictionary(tuple(keywords), tuple(exclusions))

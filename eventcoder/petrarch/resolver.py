@@ -1,0 +1,124 @@
+"""Actor resolution with PETRARCH actor and agent dictionaries (PETRARCH-compatible codes).
+
+A phrase's code is its actor's code on the sentence's date, with agents added the PETRARCH way:
+``~GOV`` after the actor's code ("Arnorian government" → ARNGOV), ``NGO~`` before it; an agent
+with no actor codes as ``---GOV``. Same interface as :class:`eventcoder.actors.ActorResolver`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..actors.memory import ArticleMemory
+from ..actors.resolver import phrase_tokens
+from ..records import Actor, Mention
+from .actorsdict import ActorEntry, AgentEntry, read_actors, read_agents
+
+_PRONOUNS = frozenset("he she it they we i you him her them us who which that its their".split())
+_MIN_STEM = 5  # a dictionary word shorter than this must match exactly
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """First word → entries starting with it, longest first."""
+
+    by_first: dict[str, tuple[Any, ...]]
+
+    @classmethod
+    def of(cls, entries: Sequence[ActorEntry | AgentEntry]) -> "_Index":
+        table: dict[str, list[Any]] = {}
+        for e in entries:
+            table.setdefault(e.words[0], []).append(e)
+        return cls({k: tuple(sorted(v, key=lambda e: -len(e.words))) for k, v in table.items()})
+
+    def match(self, words: Sequence[str], at: int) -> Any | None:
+        for entry in self.by_first.get(words[at], ()) + self._stems(words[at]):
+            n = len(entry.words)
+            if at + n <= len(words) and _same(entry, words[at : at + n]):
+                return entry
+        return None
+
+    def _stems(self, word: str) -> tuple[Any, ...]:
+        out: list[Any] = []
+        for cut in range(_MIN_STEM, len(word)):
+            for e in self.by_first.get(word[:cut], ()):
+                if len(e.words) == 1 and not e.exact:
+                    out.append(e)
+        return tuple(out)
+
+
+def _same(entry: Any, words: Sequence[str]) -> bool:
+    *head, last = entry.words
+    if list(words[:-1]) != head:
+        return False
+    if words[-1] == last:
+        return True
+    return not entry.exact and len(last) >= _MIN_STEM and words[-1].startswith(last)
+
+
+@dataclass(slots=True)
+class DictionaryResolver:
+    """Resolves noun phrases with PETRARCH actor + agent dictionaries."""
+
+    actors: _Index
+    agents: _Index
+
+    @classmethod
+    def load(cls, actor_files: Sequence[str | Path], agent_files: Sequence[str | Path]) -> "DictionaryResolver":
+        actor_entries = [e for f in actor_files for e in read_actors(f)]
+        agent_entries = [e for f in agent_files for e in read_agents(f)]
+        return cls(_Index.of(actor_entries), _Index.of(agent_entries))
+
+    def resolve(self, head: Any, *, when: date, memory: ArticleMemory) -> Mention | None:
+        if head.lower_ in _PRONOUNS:
+            return None
+        tokens = [t for t in phrase_tokens(head) if t.tag_ != "POS" and t.dep_ != "case"]
+        words = [t.text.upper().replace("\u2019", "'") for t in tokens]
+        actor_code, agent_codes, names = self._scan(words, when)
+        if actor_code is None and not agent_codes:
+            return None
+        code = _combine(actor_code, agent_codes)
+        if code is None:
+            return None
+        start = min(t.idx for t in tokens)
+        end = max(t.idx + len(t.text) for t in tokens)
+        country = actor_code[:3] if actor_code and actor_code[:3].isalpha() and actor_code[:3].isupper() else None
+        actor = Actor(code=code, name=" ".join(names) or code, country=country, sectors=tuple(c for c, _ in agent_codes))
+        return Mention(text=head.doc.text[start:end], start=start, end=end, actor=actor,
+                       resolved_by="petrarch-actor" if actor_code else "petrarch-agent")
+
+    def _scan(self, words: list[str], when: date) -> tuple[str | None, list[tuple[str, bool]], list[str]]:
+        actor_code: str | None = None
+        agents: list[tuple[str, bool]] = []
+        names: list[str] = []
+        i = 0
+        while i < len(words):
+            hit = self.actors.match(words, i) if actor_code is None else None
+            if hit is not None:
+                actor_code = hit.code_on(when) or "---"
+                names.append(hit.name)
+                i += len(hit.words)
+                continue
+            agent = self.agents.match(words, i)
+            if agent is not None:
+                if agent.code not in {c for c, _ in agents}:
+                    agents.append((agent.code, agent.prefix))
+                i += len(agent.words)
+                continue
+            i += 1
+        return actor_code, agents, names
+
+
+def _combine(actor: str | None, agents: list[tuple[str, bool]]) -> str | None:
+    """PETRARCH-style code: actor code with agents appended (``~X``) or prepended (``X~``)."""
+    if actor == "---" and not agents:
+        return None
+    base = actor or "---"
+    if base.startswith("+++"):
+        return None
+    for code, prefix in agents[:1]:
+        base = code + base if prefix else base + code
+    return base

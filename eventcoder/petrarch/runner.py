@@ -1,0 +1,49 @@
+"""Code PETRARCH validation records with the dictionaries their environment names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from ..errors import ResourceError
+from ..pipeline import Pipeline, shipped_data_dir
+from ..records import Article, stable_id
+from ..settings import Settings
+from .discards import read_discards
+from .resolver import DictionaryResolver
+from .validation import Environment, Record, RecordResult
+
+
+def find_dictionary(name: str, directories: Sequence[Path]) -> Path:
+    for d in directories:
+        if (d / name).is_file():
+            return d / name
+    raise ResourceError(f"dictionary {name!r} not found in {', '.join(str(d) for d in directories)}; pass --dictionaries DIR")
+
+
+def petrarch_pipeline(env: Environment, *, dictionaries: str | Path | None = None, nlp: object = None) -> Pipeline:
+    """A Pipeline that codes with the dictionaries named by ``env`` (user directory first)."""
+    dirs = ([Path(dictionaries)] if dictionaries else []) + [shipped_data_dir() / "dictionaries"]
+    verbs = find_dictionary(env.verbs or "CAMEO.2.0.txt", dirs)
+    actors = [find_dictionary(n, dirs) for n in env.actors or ("Phoenix.Countries.actors.txt",)]
+    agents = [find_dictionary(n, dirs) for n in env.agents or ("Phoenix.agents.txt",)]
+    discards = read_discards(find_dictionary(env.discards, dirs)) if env.discards else None
+    from ..events.verbdict import VerbDictionary
+
+    return Pipeline(
+        Settings(), nlp=nlp, verbs=VerbDictionary.load(verbs), resolver=DictionaryResolver.load(actors, agents),
+        discards=discards, require_dyad=True,
+    )
+
+
+def code_records(records: Sequence[Record], pipeline: Pipeline) -> Iterator[RecordResult]:
+    articles = [
+        Article(id=stable_id("petrarch", r.id, r.text), headline="", text=r.text, published=r.date, origin=r.id)
+        for r in records
+    ]
+    for record, result in zip(records, pipeline.code_articles(articles)):
+        codings = tuple(
+            (e.source.actor.code or "---", e.target.actor.code if e.target and e.target.actor.code else "---", e.cameo.code)
+            for e in result.events
+        )
+        yield RecordResult(record, codings)
