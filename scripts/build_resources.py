@@ -376,11 +376,11 @@ CURATED_IGOS = (
 
 
 def build_igos(data: Path, key: KeyFn) -> list[tuple[str, str, str]]:
-    """IGO entries of Phoenix.International.actors.txt (undated IGO codes only: drops office
-    holders), plus a curated list of the best-known organisations. Each alias goes to one row."""
+    """IGO and NGO entries of Phoenix.International.actors.txt (undated IGO/NGO codes only: drops
+    office holders), plus a curated list of the best-known organisations. Each alias goes to one row."""
     entries: list[tuple[str, str, list[str]]] = [(c, n, list(a)) for c, n, a in CURATED_IGOS]
     for names, codes in parse_actor_entries(data / "dictionaries/petrarch2/Phoenix.International.actors.txt"):
-        igo = [c for c in codes if c.startswith("IGO") and len(c.split()) == 1]
+        igo = [c for c in codes if c.startswith(("IGO", "NGO")) and len(c.split()) == 1]
         if igo and names and "ELI" not in codes:
             shown = names[0].removeprefix("the ")
             entries.append((igo[0], shown.upper() if len(shown) <= 6 and " " not in shown else title_case(shown), names))

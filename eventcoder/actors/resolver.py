@@ -140,7 +140,8 @@ class ActorResolver:
                     return Actor(code=_code(country.cameo, secs), name=person.name, country=person.country, sectors=secs), "person"
         for hit in hits:
             if hit.kind == "igo":
-                return Actor(code=hit.value.code, name=hit.value.name, country=None, sectors=("IGO", *sectors)), "igo"
+                kind = hit.value.code[:3]  # IGO or NGO
+                return Actor(code=hit.value.code, name=hit.value.name, country=None, sectors=(kind, *sectors)), kind.lower()
         for kind in ("country", "capital"):
             for hit in hits:
                 if hit.kind == kind:
@@ -157,7 +158,7 @@ def _code(country: str, sectors: tuple[str, ...]) -> str:
 
 
 def _is_igo(actor: Actor) -> bool:
-    return "IGO" in actor.sectors
+    return "IGO" in actor.sectors or "NGO" in actor.sectors
 
 
 def _active(people: tuple[Person, ...], when: date) -> Person | None:
