@@ -24,6 +24,8 @@ location_*, lat, lon    place name, ISO3 country, admin-1, coordinates, ``geonam
 attribution, quote      who said it, and the quoted text, when the event is reported speech
 confidence, method      the coder's confidence (0-1) and the rule / model that produced the code
 mention_sentences       "|"-joined sentence indexes of every mention of the event in the article
+issues                  "|"-joined issue codes (Phoenix.IssueCoding) whose keywords occur in the
+                        event's sentence, e.g. "HUMAN_RIGHTS|REFUGEES"; empty when none
 ======================  =====================================================================
 
 In CSV output ``None`` is written as an empty field; JSONL keeps ``null``.
@@ -79,6 +81,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "confidence",
     "method",
     "mention_sentences",
+    "issues",
 )
 
 SEPARATOR = "|"
@@ -148,6 +151,7 @@ def event_row(event: Event) -> dict[str, object]:
         "confidence": event.confidence,
         "method": event.method,
         "mention_sentences": SEPARATOR.join(str(i) for i in event.mentions),
+        "issues": SEPARATOR.join(event.issues),
     }
     return {name: values[name] for name in EVENT_COLUMNS}
 

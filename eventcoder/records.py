@@ -137,6 +137,7 @@ class Event:
     confidence: float
     method: str  # which dictionary pattern / rule / model produced the code
     mentions: tuple[int, ...] = field(default=())  # sentence indexes of every mention in the article
+    issues: tuple[str, ...] = ()  # issue codes (Phoenix.IssueCoding) whose keywords occur in the sentence
 
     @property
     def reciprocal_key(self) -> tuple[str | None, str | None]:

@@ -23,6 +23,9 @@ _MOVE_VERBS = frozenset("visit arrive travel fly come go return head land".split
 _TARGET_PREPS = ("with", "to", "against", "on", "toward", "towards", "into", "over", "upon", "from", "between", "for", "at")
 _LOCATIVE_PREPS = frozenset({"in", "at", "inside"})
 _INHERIT_DEPS = frozenset({"xcomp", "conj", "advcl"})
+_PASS_THROUGH_DEPS = frozenset({"acomp"})  # "Arnor is about to restore": restore → about → is
+_OBJECT_DEPS = frozenset({"dobj", "dative", "iobj", "attr", "prep", "oprd", "npadvmod", "pobj", "appos"})
+_CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "csubj", "parataxis", "xcomp", "conj", "mark"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,23 +55,47 @@ def _conjuncts(token: Any) -> list[Any]:
     return out
 
 
-def _subjects(verb: Any) -> tuple[list[Any], list[Any], bool]:
-    """(sources, passive-subject targets, is_passive) for a verb, inheriting when it has none."""
+def _subjects(verb: Any, *, agentless_active: bool = False) -> tuple[list[Any], list[Any], bool]:
+    """(sources, passive-subject targets, is_passive) for a verb, inheriting when it has none.
+
+    ``agentless_active``: a passive verb with no "by" agent keeps its subject as the source
+    (PETRARCH reads "X was criticized over its dispute with Y" as X → Y).
+    """
     active = [c for c in verb.children if c.dep_ in {"nsubj", "csubj"}]
     passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if agentless_active and passive and not agents:
+        return [t for p in passive for t in _conjuncts(p)], [], False
     if passive or agents:
         sources = [t for a in agents for t in _conjuncts(a)]
         return sources, [t for p in passive for t in _conjuncts(p)], True
     if active:
         return [t for a in active for t in _conjuncts(a)], [], False
     node = verb
-    while node.dep_ in _INHERIT_DEPS and node.head.i != node.i:
+    while (node.dep_ in _INHERIT_DEPS or (node.dep_ in _PASS_THROUGH_DEPS and node is not verb)) and node.head.i != node.i:
         node = node.head
         inherited = [c for c in node.children if c.dep_ == "nsubj"]
         if inherited:
             return [t for a in inherited for t in _conjuncts(a)], [], False
     return [], [], False
+
+
+def _deep_objects(verb: Any, actors: ActorTable) -> list[tuple[Any, str]]:
+    """PETRARCH-style target: the first actor in the verb's objects and prepositional phrases.
+
+    The verb's right-hand dependents are tried in order; inside each, the phrase is searched
+    breadth-first (through "of", "with", "between" … phrases, not into clauses), and the first
+    actor found, with the actors coordinated with it, is the target.
+    """
+    for child in (c for c in verb.children if c.i > verb.i and c.dep_ in _OBJECT_DEPS):
+        level = [child]
+        while level:
+            hits = [t for t in level if t.i in actors]
+            if hits:
+                first = min(hits, key=lambda t: t.i)
+                return [(t, f"deep:{child.dep_}") for t in _conjuncts(first) if t.i in actors]
+            level = [g for t in level for g in t.children if g.dep_ not in _CLAUSE_DEPS or (g.dep_ == "conj" and g.pos_ != "VERB")]
+    return []
 
 
 def _objects(verb: Any, actors: ActorTable) -> list[tuple[Any, str]]:
@@ -130,18 +157,23 @@ def find_quote(verb: Any) -> str | None:
     return None
 
 
-def find_triples(sentence: Any, sentence_index: int, actors: ActorTable) -> Iterator[Triple]:
-    """Every candidate triple in one sentence (a spaCy Span)."""
+def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep_targets: bool = False) -> Iterator[Triple]:
+    """Every candidate triple in one sentence (a spaCy Span).
+
+    ``deep_targets``: find the target as PETRARCH does, the first actor anywhere in the verb's
+    objects and prepositional phrases (see :func:`_deep_objects`).
+    """
     for verb in sentence:
         if verb.pos_ not in {"VERB"} and not (verb.pos_ == "AUX" and verb.dep_ == "ROOT"):
             continue
-        subj, passive_targets, passive = _subjects(verb)
+        subj, passive_targets, passive = _subjects(verb, agentless_active=deep_targets)
         sources = [(s, actors[s.i]) for s in subj if s.i in actors and _coded_actor(actors[s.i][0])]
         if not sources:
             continue
         targets = [(t, actors[t.i], "passive") for t in passive_targets if t.i in actors]
         if not targets:
-            targets = [(t, actors[t.i], via) for t, via in _objects(verb, actors)]
+            found = _deep_objects(verb, actors) if deep_targets else _objects(verb, actors)
+            targets = [(t, actors[t.i], via) for t, via in found]
         targets = [x for x in targets if _coded_actor(x[1][0])]
         attribution = find_attribution(verb, actors)
         quote = find_quote(verb)
@@ -159,6 +191,8 @@ def find_triples(sentence: Any, sentence_index: int, actors: ActorTable) -> Iter
                 for b in range(a + 1, len(sources)):
                     (_, (s_m, s_toks)), (_, (t_m, t_toks)) = sources[a], sources[b]
                     yield Triple(sentence_index, verb.i, s_m, t_m, s_toks, t_toks, f"{voice}:compound-subject", attribution, quote)
+                    if deep_targets:  # PETRARCH: each member of a compound subject acts on the others
+                        yield Triple(sentence_index, verb.i, t_m, s_m, t_toks, s_toks, f"{voice}:compound-subject", attribution, quote)
         else:
             _, (s_m, s_toks) = sources[0]
             yield Triple(sentence_index, verb.i, s_m, None, s_toks, frozenset(), f"{voice}:no-target", attribution, quote)

@@ -42,7 +42,7 @@ def test_event_row_has_exactly_the_documented_columns_in_order() -> None:
     assert tuple(row) == EVENT_COLUMNS
     assert len(set(EVENT_COLUMNS)) == len(EVENT_COLUMNS)
     assert EVENT_COLUMNS[:3] == ("event_id", "article_id", "sentence_index")
-    assert EVENT_COLUMNS[-1] == "mention_sentences"
+    assert EVENT_COLUMNS[-2:] == ("mention_sentences", "issues")
 
 
 def test_event_row_values() -> None:

@@ -10,7 +10,7 @@ from ..relations import Triple
 from .modality import intent_code, modality_of
 from .ontology import CodeTables
 from .verbdict import VerbDictionary
-from .verbmatch import code_verb
+from .verbmatch import VerbCoding, code_verb
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,42 +24,68 @@ class Coded:
     confidence: float
 
 
+def _reversed(triple: Triple) -> Triple:
+    return replace(
+        triple, source=triple.target, target=triple.source,
+        source_tokens=triple.target_tokens, target_tokens=triple.source_tokens, via=f"{triple.via}:reversed",
+    )
+
+
+def _directions(coding: VerbCoding, triple: Triple) -> list[tuple[VerbCoding, Triple]]:
+    """PETRARCH's ``[a:b]``: event a from source to target and event b from target to source."""
+    out = [(replace(coding, reciprocal=None), triple)] if coding.code else []
+    if coding.reciprocal and triple.target is not None:
+        out.append((replace(coding, code=coding.reciprocal, reciprocal=None), _reversed(triple)))
+    return out
+
+
 def classify(
-    triples: Sequence[Triple], doc: Any, verbs: VerbDictionary, tables: CodeTables, *, require_target: bool = False
+    triples: Sequence[Triple], doc: Any, verbs: VerbDictionary, tables: CodeTables, *,
+    require_target: bool = False, both_directions: bool = False,
 ) -> list[Coded]:
-    """Code each triple's predicate with the PETRARCH verb dictionary."""
+    """Code each triple's predicate with the PETRARCH verb dictionary.
+
+    ``both_directions`` (PETRARCH semantics): a ``[a:b]`` code gives two events, a (source →
+    target) and b (target → source), and patterns are matched flat (see ``code_verb``);
+    otherwise b is used only when a is empty.
+    """
     out: list[Coded] = []
     for triple in triples:
         verb = doc[triple.verb]
-        coding = code_verb(verbs, verb, source_tokens=triple.source_tokens, target_tokens=triple.target_tokens)
+        coding = code_verb(
+            verbs, verb, source_tokens=triple.source_tokens, target_tokens=triple.target_tokens, flat=both_directions
+        )
         if coding is None or not (coding.code or coding.reciprocal):
             continue
-        code = coding.code or coding.reciprocal or ""
-        if not coding.code:  # "[:173]": only the reversed reading is an event
-            if triple.target is None:
-                continue
-            triple = replace(
-                triple, source=triple.target, target=triple.source,
-                source_tokens=triple.target_tokens, target_tokens=triple.source_tokens, via=f"{triple.via}:reversed",
-            )
-        if not tables.is_valid(code):
-            root = code[:2]
-            if not tables.is_valid(root):
-                continue
-            code = root
-        info = tables.cameo(code)
-        if triple.target is None:
-            if require_target or info.plover_type is None or tables.plover_type(info.plover_type).requires_recipient:
-                continue
-        where = f"{coding.verb} {coding.pattern}".strip() if coding.pattern else f"{coding.verb} (verb default)"
-        method = f"dictionary:{coding.line_no}:{where}; pair:{triple.via}"
-        confidence = 0.85 if coding.pattern else 0.7
-        if "coreference" in (triple.source.resolved_by, triple.target.resolved_by if triple.target else ""):
-            confidence -= 0.1
-        if triple.via.endswith("compound-subject"):
-            confidence -= 0.05
-        out.append(Coded(triple, code, method, "asserted", round(confidence, 2)))
+        pairs = _directions(coding, triple) if both_directions else [(coding, triple)]
+        out.extend(c for c in (_coded(c, t, tables, require_target) for c, t in pairs) if c is not None)
     return out
+
+
+def _coded(coding: VerbCoding, triple: Triple, tables: CodeTables, require_target: bool) -> Coded | None:
+    """One triple with its verb coding → a Coded event, or None (no event)."""
+    code = coding.code or coding.reciprocal or ""
+    if not coding.code:  # "[:173]": only the reversed reading is an event
+        if triple.target is None:
+            return None
+        triple = _reversed(triple)
+    if not tables.is_valid(code):
+        root = code[:2]
+        if not tables.is_valid(root):
+            return None
+        code = root
+    info = tables.cameo(code)
+    if triple.target is None:
+        if require_target or info.plover_type is None or tables.plover_type(info.plover_type).requires_recipient:
+            return None
+    where = f"{coding.verb} {coding.pattern}".strip() if coding.pattern else f"{coding.verb} (verb default)"
+    method = f"dictionary:{coding.line_no}:{where}; pair:{triple.via}"
+    confidence = 0.85 if coding.pattern else 0.7
+    if "coreference" in (triple.source.resolved_by, triple.target.resolved_by if triple.target else ""):
+        confidence -= 0.1
+    if triple.via.endswith("compound-subject"):
+        confidence -= 0.05
+    return Coded(triple, code, method, "asserted", round(confidence, 2))
 
 
 def apply_modality(coded: Sequence[Coded], doc: Any, tables: CodeTables) -> tuple[list[Coded], int]:
@@ -113,3 +139,12 @@ def merge_events(events: Sequence[Event]) -> list[Event]:
         found_date = next((e.date for e in group if e.date.how != "publication-date"), best.date)
         merged.append(replace(best, mentions=mentions, location=location, date=found_date))
     return sorted(merged, key=lambda e: (e.sentence_index, e.trigger_start, e.id))
+
+
+def distinct_events(events: Sequence[Event]) -> list[Event]:
+    """PETRARCH's output: one event per (sentence, source code, target code, event code)."""
+    seen: dict[tuple[object, ...], Event] = {}
+    for event in events:
+        key = (event.sentence_index, event.source.actor.code, event.target.actor.code if event.target else None, event.cameo.code)
+        seen.setdefault(key, event)
+    return list(seen.values())

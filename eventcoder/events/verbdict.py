@@ -31,11 +31,13 @@ from ..errors import DictionaryFormatError, ResourceError
 
 VOWELS = frozenset("AEIOU")
 SLOTS = frozenset("$+%^")  # source, target, compound actor, any noun phrase
-_CODE = re.compile(r"^(---|\d{2,4})?!?(?::(---|\d{2,4}))?$")
-_HEADER = re.compile(r"^---\s*([^\s\[]+)\s*(?:\[([^\]]*)\])?[\s-]*$")
+_CODE_WORD = r"---|[A-Za-z0-9?#+]+"  # CAMEO "057"; the validation file also has "075A", "+++", "025?"
+_CODE = re.compile(rf"^({_CODE_WORD})?!?(?::({_CODE_WORD}))?$")
+_HEADER = re.compile(r"^---\s*([^\s\[\]-][^\[\]]*?)\s*(?:\[([^\]]*)\])?(?:\s*\[[^\]]*\])*[\s-]*$")
 _TRAILING_CODE = re.compile(r"\[([^\]]*)\]\s*$")
 _VERB_WORD = re.compile(r"^[A-Z0-9'+_.-]+$")
-_PATTERN_WORD = re.compile(r"^[A-Z0-9'_.&/-]+$")
+_PATTERN_WORD = re.compile(r"^[A-Z0-9'_.&/-]+$|^[A-Z0-9'_.&/$+%^-]*_[A-Z0-9'_.&/$+%^-]*$")
+_HASH_COMMENT = re.compile(r"#(?![^\[\]]*\]).*$")  # "#" starts a comment, except inside "[###]"
 _TOKENS = re.compile(r"[{}()|]|[^\s{}()|]+")
 
 
@@ -252,6 +254,8 @@ def parse_verb_line(body: str) -> tuple[str, tuple[VerbForm, ...], str | None]:
             raise ValueError("text after the '{...}' forms")
         body = body[:opened]
     words = body.split()
+    if len(words) > 1 and not any(c in body for c in "+_") and explicit is None:
+        words = ["+" + "_".join(words)]  # TABARI's "LASH OUT": a multi-word verb, the first word the verb
     if len(words) != 1:
         raise ValueError("a verb line holds one verb (join multi-word verbs with '_')")
     return words[0].lstrip("+"), _forms_for(words[0], explicit), code
@@ -260,7 +264,7 @@ def parse_verb_line(body: str) -> tuple[str, tuple[VerbForm, ...], str | None]:
 def _parse_atom(token: str) -> Atom | NounPhrase:
     if token in SLOTS:
         return Slot(token)
-    if token.startswith("&"):
+    if token.startswith("&") and "_" not in token.rstrip("_"):  # "&A_B" is &A then B, as in PETRARCH 1
         if len(token) < 2:
             raise ValueError("'&' without a synset name")
         return SynsetRef(token[1:])
@@ -268,12 +272,17 @@ def _parse_atom(token: str) -> Atom | NounPhrase:
         raise ValueError(f"bad pattern word {token!r}")
     exact = token.endswith("_")
     parts = [p for p in token.split("_") if p]
-    if not parts:
+    if not parts or any(p[0] in SLOTS and len(p) > 1 for p in parts):
         raise ValueError(f"bad pattern word {token!r}")
     if len(parts) == 1:
         return Word(parts[0], exact)
-    words = [Word(p, True) for p in parts[:-1]] + [Word(parts[-1], exact)]
-    return NounPhrase(tuple(words))
+    # "DEMAND_&GENINT_CONVENTIONS", "SUGGESTED_+": words, synsets and slots joined by "_"
+    last = len(parts) - 1
+    atoms = [
+        Slot(p) if p in SLOTS else SynsetRef(p[1:]) if p.startswith("&") else Word(p, exact or i < last)
+        for i, p in enumerate(parts)
+    ]
+    return NounPhrase(tuple(atoms))
 
 
 def _parse_braces(tokens: list[str], at: int) -> tuple[NounPhrase, int]:
@@ -420,13 +429,16 @@ def _strip_comments(raw: str, in_xml: bool) -> tuple[str, bool]:
                 out, rest = out + rest, ""
             else:
                 out, rest, in_xml = out + rest[:start], rest[start + 4 :], True
-    return out.split("#", 1)[0], in_xml
+    return _HASH_COMMENT.sub("", out), in_xml
 
 
 def _member(text: str, label: str) -> SynsetMember:
+    """``+WORDS`` of a synset; ``+&OTHER`` (a whole synset embedded) is kept as one word
+    starting with ``&`` and expanded when the files are merged."""
     words = tuple(w for w in re.split(r"[\s_]+", text.strip()) if w)
-    if not words or not all(_PATTERN_WORD.match(w) and not w.startswith("&") for w in words):
-        raise ValueError("a synset member is one or more plain words")
+    embedded = len(words) == 1 and words[0].startswith("&") and len(words[0]) > 1
+    if not words or not (embedded or all(_PATTERN_WORD.match(w) and not w.startswith("&") for w in words)):
+        raise ValueError("a synset member is one or more plain words or one '&SYNSET'")
     return SynsetMember(words, text.strip().endswith("_") or label.endswith("_"))
 
 
@@ -436,8 +448,9 @@ def _read_line(raw: _RawFile, state: dict[str, str], line: str, line_no: int) ->
         found = _HEADER.match(line)
         if not found:
             raise ValueError("a block header reads '---  NAME  [code]  ---'")
-        state.update(block=found.group(1), synset="")
-        raw.block_codes[found.group(1)] = parse_code(found.group(2) or "---")
+        name = "_".join(found.group(1).split())  # "--- LASH OUT [122] ---": block LASH_OUT
+        state.update(block=name, synset="")
+        raw.block_codes[name] = parse_code(found.group(2) or "---")  # a second [code] is ignored
     elif line.startswith("&"):
         label = line.split()[0][1:]
         if not label or len(line.split()) > 1:
@@ -521,6 +534,7 @@ class VerbDictionary:
             for pattern in raw.patterns:
                 patterns.pop(pattern.key, None)
                 patterns[pattern.key] = pattern
+        members = _expand_embedded(members)
         synsets = {label: Synset.of(label, tuple(found)) for label, found in members.items()}
         notes = [note for raw in files for note in raw.notes] + _known_synsets(patterns, synsets)
         by_block: dict[str, list[VerbPattern]] = {}
@@ -564,6 +578,24 @@ class VerbDictionary:
             "synsets": len(self.synsets),
             "transformations": len(self.transformations),
         }
+
+
+def _expand_embedded(members: dict[str, list[SynsetMember]]) -> dict[str, list[SynsetMember]]:
+    """Replace ``+&OTHER`` members by OTHER's members (recursively; unknown or cyclic: dropped)."""
+
+    def expand(label: str, seen: frozenset[str]) -> list[SynsetMember]:
+        out: list[SynsetMember] = []
+        for member in members.get(label, []):
+            inner = member.words[0][1:] if member.words[0].startswith("&") else None
+            if inner is None:
+                out.append(member)
+                continue
+            name = next((n for n in (inner, inner + "_", inner.rstrip("_")) if n in members), None)
+            if name is not None and name not in seen:
+                out.extend(m for m in expand(name, seen | {name}) if m not in out)
+        return out
+
+    return {label: expand(label, frozenset({label})) for label in members}
 
 
 def _known_synsets(patterns: dict[tuple[str, str], VerbPattern], synsets: dict[str, Synset]) -> list[str]:

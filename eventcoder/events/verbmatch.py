@@ -129,12 +129,12 @@ def _is_boundary(token: Any) -> bool:
     return token.dep_ in CLAUSE_DEPS or (token.dep_ in VERBAL_ONLY_DEPS and token.pos_ in VERB_POS)
 
 
-def _phrase(root: Any) -> list[Any]:
+def _phrase(root: Any, ignored: frozenset[str] = IGNORED_DEPS) -> list[Any]:
     """Dependents of ``root`` down to (not into) separate clauses, without auxiliaries etc."""
     out, stack = [], list(root.children)
     while stack:
         token = stack.pop()
-        if _is_boundary(token) or token.dep_ in IGNORED_DEPS:
+        if _is_boundary(token) or token.dep_ in ignored:
             continue
         out.append(token)
         stack.extend(token.children)
@@ -154,9 +154,13 @@ def _borrowed_subject(verb: Any) -> list[Any]:
     return []
 
 
-def regions(verb: Any, consumed: frozenset[int] = frozenset()) -> tuple[list[Any], list[Any]]:
-    """(pre, post) token lists the verb's patterns are matched against, in match order."""
-    tokens = [t for t in _phrase(verb) if t.i not in consumed]
+def regions(verb: Any, consumed: frozenset[int] = frozenset(), *, flat: bool = False) -> tuple[list[Any], list[Any]]:
+    """(pre, post) token lists the verb's patterns are matched against, in match order.
+
+    ``flat`` (PETRARCH's own matching): auxiliaries and negation count as words ("did n't").
+    """
+    ignored = frozenset({"punct"}) if flat else IGNORED_DEPS
+    tokens = [t for t in _phrase(verb, ignored) if t.i not in consumed]
     passive = {t.i for c in verb.children if c.dep_ == "nsubjpass" for t in c.subtree}
     pre = sorted(
         _borrowed_subject(verb) + [t for t in tokens if t.i < verb.i and t.i not in passive], key=lambda t: t.i
@@ -183,7 +187,7 @@ class _Tok:
     right: int  # last index of the token's subtree
 
 
-def _snapshot(token: Any) -> _Tok:
+def _snapshot(token: Any, flat: bool = False) -> _Tok:
     top = token
     while top.dep_ == "conj" and top.head is not top:
         top = top.head
@@ -193,7 +197,7 @@ def _snapshot(token: Any) -> _Tok:
         text=text,
         forms=(text,) if token.pos_ == "ADP" or lemma == text else (text, lemma),
         nominal=token.pos_ in NOMINAL_POS,
-        modifier=top.dep_ in MODIFIER_DEPS,
+        modifier=top.dep_ in MODIFIER_DEPS and not flat,
         coordinated=token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children),
         head=token.head.i,
         right=token.right_edge.i if token.pos_ == "ADP" or token.dep_ in PREP_DEPS else -1,
@@ -210,6 +214,7 @@ class _Context:
     memo: dict[tuple[str, int], bool]  # (atom as written, token index) -> matches alone
     found: dict[tuple[int, str, int], tuple[int, ...]]  # (element, token list, start) -> ends
     inside: dict[str, list[_Tok]]  # a preposition's phrase, by "list/start"
+    flat: bool = False  # "A_B" needs adjacent words only, not one noun phrase
 
 
 def _word_ok(word: Word, token: _Tok) -> bool:
@@ -274,6 +279,9 @@ def _phrase_at(phrase: NounPhrase, tokens: Sequence[_Tok], k: int, ctx: _Context
             for end in _atom_at(atom, tokens, start, ctx, bare=False)
         ]
     for end in ends:
+        if ctx.flat:
+            yield end
+            continue
         span = {t.i for t in tokens[k:end]}
         if sum(1 for t in tokens[k:end] if t.head not in span or t.head == t.i) == 1:
             yield end
@@ -342,14 +350,19 @@ def code_verb(
     *,
     source_tokens: frozenset[int] = frozenset(),
     target_tokens: frozenset[int] = frozenset(),
+    flat: bool = False,
 ) -> VerbCoding | None:
-    """The most specific matching pattern's code, else the verb's default; None for unknown verbs."""
+    """The most specific matching pattern's code, else the verb's default; None for unknown verbs.
+
+    ``flat``: match as PETRARCH does — any word of the verb's phrase (modifiers, auxiliaries and
+    negation included) can match a pattern word, and ``A_B`` means adjacent words.
+    """
     found = lookup(vdict, verb_token)
     if found is None:
         return None
     entry, consumed = found
-    pre, post = ([_snapshot(t) for t in side] for side in regions(verb_token, consumed))
-    ctx = _Context(vdict, frozenset(source_tokens), frozenset(target_tokens), {}, {}, {})
+    pre, post = ([_snapshot(t, flat) for t in side] for side in regions(verb_token, consumed, flat=flat))
+    ctx = _Context(vdict, frozenset(source_tokens), frozenset(target_tokens), {}, {}, {}, flat)
     rank = {path: i for i, path in enumerate(vdict.paths)}
     best: tuple[tuple[int, int, int, int], VerbPattern] | None = None
     for pattern in vdict.patterns_for(entry):

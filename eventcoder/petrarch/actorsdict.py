@@ -167,15 +167,16 @@ def read_agents(path: str | Path, notes: list[str] | None = None) -> list[AgentE
         prefix = tag.endswith("~") and not tag.startswith("~")
         code = tag.strip("~ ")
         head = line[: m.start()].strip()
-        plural_forms: list[str] = []
+        plural_forms: list[str] | None = None  # "{}" or "{GEESE}": these plurals only, none generated
         if "{" in head:
             head, _, rest = head.partition("{")
             plural_forms = rest.rstrip("}").split()
         for phrase in _expand(head.strip(), macros):
-            for form in sorted({phrase, _plural(phrase), *plural_forms}):
-                words, exact = _words(form)
-                if words:
-                    out.append(AgentEntry(words, code, prefix, no, exact or form != phrase))
+            plurals = [_plural(phrase)] if plural_forms is None else plural_forms
+            for form in sorted({phrase, *plurals}):
+                words, _ = _words(form)
+                if words:  # PETRARCH matches agents as whole words: "DIPLOMAT" is not "DIPLOMATIC"
+                    out.append(AgentEntry(words, code, prefix, no, True))
     return out
 
 

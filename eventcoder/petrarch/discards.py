@@ -9,8 +9,9 @@ Issues (``Phoenix.IssueCoding.txt``): ``<ISSUE CATEGORY=… TYPE=…>`` sections
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from ..errors import DictionaryFormatError, ResourceError
 
@@ -63,21 +64,38 @@ class IssueKeyword:
 class IssueDictionary:
     keywords: tuple[IssueKeyword, ...]
     exclusions: tuple[tuple[str, ...], ...]
+    by_first: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first word → keyword indexes
+
+    @classmethod
+    def of(cls, keywords: Sequence[IssueKeyword], exclusions: Sequence[tuple[str, ...]]) -> "IssueDictionary":
+        index: dict[str, list[int]] = {}
+        for n, kw in enumerate(keywords):
+            for first in kw.words[0]:
+                index.setdefault(first, []).append(n)
+        return cls(tuple(keywords), tuple(exclusions), {k: tuple(v) for k, v in index.items()})
 
     def issues_in(self, text: str) -> tuple[str, ...]:
-        """Issue codes whose keywords occur in ``text`` (not inside an excluded phrase)."""
+        """Issue codes whose keywords occur in ``text`` (not inside an excluded phrase), in
+        dictionary order. One pass over the words, looking keywords up by their first word."""
         words = re.findall(r"[a-z0-9']+", text.lower())
+        present = set(words)
         blocked: set[int] = set()
         for phrase in self.exclusions:
-            for i in _positions(words, tuple((w,) for w in phrase)):
-                blocked.update(range(i, i + len(phrase)))
-        found: list[str] = []
-        for kw in self.keywords:
-            if kw.code in found:
+            if phrase and phrase[0] in present:
+                for i in _positions(words, tuple((w,) for w in phrase)):
+                    blocked.update(range(i, i + len(phrase)))
+        hits: dict[str, int] = {}
+        for i, word in enumerate(words):
+            if i in blocked:
                 continue
-            if any(i not in blocked for i in _positions(words, kw.words)):
-                found.append(kw.code)
-        return tuple(found)
+            for n in self.by_first.get(word, ()):
+                kw = self.keywords[n]
+                if kw.code in hits and hits[kw.code] <= n:
+                    continue
+                size = len(kw.words)
+                if i + size <= len(words) and all(words[i + k] in kw.words[k] for k in range(1, size)):
+                    hits[kw.code] = n
+        return tuple(sorted(hits, key=hits.__getitem__))
 
 
 def _positions(words: list[str], pattern: tuple[tuple[str, ...], ...]) -> list[int]:
@@ -120,4 +138,4 @@ def read_issues(path: str | Path) -> IssueDictionary:
             keywords.append(IssueKeyword(_keyword_words(line), category, category))
         else:
             raise DictionaryFormatError(str(path), no, raw, "issue keyword outside an <ISSUE> section or with a broken [CODE]")
-    return IssueDictionary(tuple(keywords), tuple(exclusions))
+    return IssueDictionary.of(keywords, exclusions)

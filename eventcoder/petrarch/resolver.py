@@ -75,41 +75,77 @@ class DictionaryResolver:
     def resolve(self, head: Any, *, when: date, memory: ArticleMemory) -> Mention | None:
         if head.lower_ in _PRONOUNS:
             return None
-        tokens = [t for t in phrase_tokens(head) if t.tag_ != "POS" and t.dep_ != "case"]
-        words = [t.text.upper().replace("\u2019", "'") for t in tokens]
-        actor_code, agent_codes, names = self._scan(words, when)
-        if actor_code is None and not agent_codes:
+        own = [t for t in phrase_tokens(head) if t.tag_ != "POS" and t.dep_ != "case"]
+        actor_codes, agent_codes, names = self._scan(_words(own), when)
+        tokens = own
+        if not actor_codes and agent_codes:  # "lawmakers in Fornost and Gondor": the agent of each
+            inner = _located_in(head)
+            actor_codes, _, names = self._scan(_words(inner), when)
+            tokens = own + inner
+        if not actor_codes and not agent_codes:
             return None
-        code = _combine(actor_code, agent_codes)
-        if code is None:
+        codes = [c for c in (_combine(a, agent_codes) for a in actor_codes or [None]) if c is not None]
+        if not codes:
             return None
+        code = "/".join(dict.fromkeys(codes))
         start = min(t.idx for t in tokens)
         end = max(t.idx + len(t.text) for t in tokens)
-        country = actor_code[:3] if actor_code and actor_code[:3].isalpha() and actor_code[:3].isupper() else None
+        first = codes[0]
+        country = first[:3] if actor_codes and first[:3].isalpha() and first[:3].isupper() and "/" not in first else None
         actor = Actor(code=code, name=" ".join(names) or code, country=country, sectors=tuple(c for c, _ in agent_codes))
         return Mention(text=head.doc.text[start:end], start=start, end=end, actor=actor,
-                       resolved_by="petrarch-actor" if actor_code else "petrarch-agent")
+                       resolved_by="petrarch-actor" if actor_codes else "petrarch-agent")
 
-    def _scan(self, words: list[str], when: date) -> tuple[str | None, list[tuple[str, bool]], list[str]]:
-        actor_code: str | None = None
+    def _scan(self, words: list[str], when: date) -> tuple[list[str], list[tuple[str, bool]], list[str]]:
+        """Actor codes (each may be ``A/B/C``), agent codes with their prefix flag, actor names."""
+        actors: list[str] = []
         agents: list[tuple[str, bool]] = []
         names: list[str] = []
         i = 0
         while i < len(words):
-            hit = self.actors.match(words, i) if actor_code is None else None
-            if hit is not None:
-                actor_code = hit.code_on(when) or "---"
+            agent = self.agents.match(words, i)
+            hit = self.actors.match(words, i)
+            if hit is not None and (agent is None or len(hit.words) >= len(agent.words)):
+                code = hit.code_on(when) or "---"
+                if code not in actors:
+                    actors.append(code)
                 names.append(hit.name)
                 i += len(hit.words)
                 continue
-            agent = self.agents.match(words, i)
             if agent is not None:
                 if agent.code not in {c for c, _ in agents}:
                     agents.append((agent.code, agent.prefix))
                 i += len(agent.words)
                 continue
             i += 1
-        return actor_code, agents, names
+        return actors, agents, names
+
+
+_PLACE_PREPS = frozenset({"of", "in", "from"})
+_CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "appos", "punct", "cc"})
+
+
+def _words(tokens: Sequence[Any]) -> list[str]:
+    return [t.text.upper().replace("\u2019", "'") for t in tokens]
+
+
+def _located_in(head: Any) -> list[Any]:
+    """Tokens of the "of/in/from" phrases after an agent, with their coordinated nouns."""
+    out: list[Any] = []
+    for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in _PLACE_PREPS):
+        stack = [g for g in prep.children if g.dep_ == "pobj"]
+        while stack:
+            tok = stack.pop()
+            out.append(tok)
+            stack.extend(c for c in tok.children if c.dep_ not in _CLAUSES and c.dep_ != "prep")
+    return sorted(out, key=lambda t: t.i)
+
+
+def _add(base: str, code: str, prefix: bool) -> str:
+    """Add an agent code unless the actor's code already says it (WHITE_HOUSE [USAGOV] + GOV)."""
+    if any(base[i : i + len(code)] == code for i in range(0, len(base) - len(code) + 1, 3)):
+        return base
+    return code + base if prefix else base + code
 
 
 def _combine(actor: str | None, agents: list[tuple[str, bool]]) -> str | None:
@@ -119,6 +155,9 @@ def _combine(actor: str | None, agents: list[tuple[str, bool]]) -> str | None:
     base = actor or "---"
     if base.startswith("+++"):
         return None
-    for code, prefix in agents[:1]:
-        base = code + base if prefix else base + code
-    return base
+    parts = []
+    for part in base.split("/"):
+        for code, prefix in agents:
+            part = _add(part, code, prefix)
+        parts.append(part)
+    return "/".join(parts)

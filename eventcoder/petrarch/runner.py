@@ -11,7 +11,8 @@ from ..records import Article, stable_id
 from ..settings import Settings
 from .discards import read_discards
 from .resolver import DictionaryResolver
-from .validation import Environment, Record, RecordResult
+from .codes import OpenCodeTables
+from .validation import Coding, Environment, Record, RecordResult
 
 
 def find_dictionary(name: str, directories: Sequence[Path]) -> Path:
@@ -30,10 +31,17 @@ def petrarch_pipeline(env: Environment, *, dictionaries: str | Path | None = Non
     discards = read_discards(find_dictionary(env.discards, dirs)) if env.discards else None
     from ..events.verbdict import VerbDictionary
 
+    from ..events.ontology import CodeTables
+
     return Pipeline(
         Settings(), nlp=nlp, verbs=VerbDictionary.load(verbs), resolver=DictionaryResolver.load(actors, agents),
-        discards=discards, require_dyad=True,
+        tables=OpenCodeTables.wrap(CodeTables.load()), discards=discards, require_dyad=True, petrarch=True,
     )
+
+
+def expand_codes(source: str, target: str, event: str) -> list[Coding]:
+    """One coding per pair of a compound actor's codes: ``FRO/BIL/SAM`` → three sources."""
+    return [(s, t, event) for s in source.split("/") for t in target.split("/")]
 
 
 def code_records(records: Sequence[Record], pipeline: Pipeline) -> Iterator[RecordResult]:
@@ -42,8 +50,8 @@ def code_records(records: Sequence[Record], pipeline: Pipeline) -> Iterator[Reco
         for r in records
     ]
     for record, result in zip(records, pipeline.code_articles(articles)):
-        codings = tuple(
-            (e.source.actor.code or "---", e.target.actor.code if e.target and e.target.actor.code else "---", e.cameo.code)
-            for e in result.events
-        )
-        yield RecordResult(record, codings)
+        codings: list[Coding] = []
+        for e in result.events:
+            target = e.target.actor.code if e.target and e.target.actor.code else "---"
+            codings += [c for c in expand_codes(e.source.actor.code or "---", target, e.cameo.code) if c not in codings]
+        yield RecordResult(record, tuple(codings))
