@@ -187,21 +187,6 @@ def test_file_store_keeps_data_and_does_not_reapply_migrations(tmp_path: Path) -
             reader.add_article(make_article(9), [], run_id=run_id)
 
 
-def test_reopening_applies_only_missing_migrations(tmp_path: Path) -> None:
-    path = tmp_path / "old.duckdb"
-    with EventStore(path) as s:
-        s._db.execute("DROP INDEX events_article_idx")
-        s._db.execute("DELETE FROM schema_version WHERE version = 2")  # an old, version-1 file
-        (v1,) = s.applied_migrations()
-    with pytest.raises(StoreError, match="needs schema migrations"):
-        EventStore(path, read_only=True)
-    with EventStore(path) as s:
-        applied = s.applied_migrations()
-        assert applied[0] == v1
-        assert [v for v, _, _ in applied] == [1, 2]
-        assert applied[1][2] >= v1[2]
-
-
 def test_store_from_a_newer_eventcoder_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.duckdb"
     with EventStore(path) as s:

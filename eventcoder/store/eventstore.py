@@ -156,6 +156,47 @@ class EventStore:
             self._con.close()
             self._con = None
 
+    @classmethod
+    def open_reader(cls, path: str | Path = DEFAULT_DB_PATH) -> EventStore:
+        """Open an existing store for reading; an older file is migrated first (one short write).
+
+        Many readers may hold the same file at once; they fail with a clear error while a
+        writer holds it.
+        """
+        try:
+            return cls(path, read_only=True)
+        except StoreError as exc:
+            if "needs schema migrations" not in str(exc):
+                raise
+        cls(path).close()
+        return cls(path, read_only=True)
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The open DuckDB connection (for the store's query modules; values go in as parameters)."""
+        return self._db
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction: everything inside is stored, or nothing (the error is re-raised)."""
+        self._require_writable()
+        try:
+            with self._transaction():
+                yield
+        except duckdb.Error as exc:
+            raise StoreError(f"write to store {self.path} failed: {exc}") from exc
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+        """Insert ``rows`` (values in ``columns`` order) into one of the store's own tables."""
+        self._require_writable()
+        if table not in TABLES:
+            raise StoreError(f"unknown table {table!r}")
+        self._insert_rows(table, columns, rows)
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[dict[str, object]]:
+        """Rows of a read query as dicts (values are bound as parameters, never spliced in)."""
+        return self._dicts(sql, params)
+
     @property
     def _db(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:

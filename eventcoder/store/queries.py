@@ -1,0 +1,34 @@
+"""Read queries for the dataset commands: actor counts and a summary of the store."""
+
+from __future__ import annotations
+
+from eventcoder.store.eventstore import EventStore
+from eventcoder.store.schema import latest_version
+
+
+def actor_counts(store: EventStore, *, resolved: bool | None = None, limit: int = 50) -> list[dict[str, object]]:
+    """Rows of the ``actors`` view, most roles first; ``resolved`` False keeps unresolved ones."""
+    where = "" if resolved is None else " WHERE resolved = ?"
+    params: list[object] = [] if resolved is None else [resolved]
+    return store.query(f"SELECT * FROM actors{where} ORDER BY roles DESC, actor_key LIMIT ?", [*params, limit])
+
+
+def store_info(store: EventStore) -> list[str]:
+    """Human-readable lines: path, schema version, row counts, link methods, last runs."""
+    applied = store.applied_migrations()
+    version = applied[-1][0] if applied else 0
+    lines = [f"store {store.path}: schema version {version} (current {latest_version()})"]
+    lines += [f"  {table:<15} {count:>9}" for table, count in store.counts().items()]
+    methods = store.query(
+        "SELECT m.method, m.window_days, m.max_km, count(k.link_id) AS linked, "
+        "count(k.link_id) FILTER (WHERE k.num_articles > 1) AS multi "
+        "FROM link_methods m LEFT JOIN linked_events k ON k.method = m.method "
+        "GROUP BY ALL ORDER BY m.method"
+    )
+    for m in methods:
+        lines.append(f"  linking {m['method']}: window ±{m['window_days']} d, {m['max_km']:g} km, "
+                     f"{m['linked']} linked events, {m['multi']} reported by several articles")
+    for run in store.runs()[-3:]:
+        lines.append(f"  run {run['run_id']} {run['status']}: {run['articles']} articles, "
+                     f"{run['events']} events, {run['rejections']} rejections, version {run['version']}")
+    return lines
