@@ -5,13 +5,15 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import asdict, dataclass
-from typing import Callable, Iterable, Iterator, Sequence, TextIO
+from typing import AbstractSet, Callable, Iterable, Sequence, TextIO
 
 from . import __version__
-from .ingest import IngestOptions, read_inputs
+from .engines.base import Checkpoint, Engine, Item, Job, Skipped
+from .engines.local import LocalEngine
+from .ingest import IngestOptions
 from .output import write_csv_header, write_csv_rows, write_jsonl
 from .pipeline import ArticleResult, Pipeline
-from .records import Article, Rejection
+from .records import Rejection
 from .settings import Settings
 from .store import EventStore
 
@@ -53,54 +55,80 @@ def code_inputs(
     out_format: str = "jsonl",
     progress: Progress | None = None,
     stdin: object = None,
+    engine: Engine | None = None,
+    options: IngestOptions | None = None,
 ) -> RunSummary:
-    """Code every article under ``paths`` into ``store``; already-stored articles are skipped."""
+    """Code every article under ``paths`` into ``store``; already-stored articles are skipped.
+
+    ``engine`` runs the pipeline (default: the local engine in this process, reusing
+    ``pipeline`` if given). Results are stored in batches of ``settings.batch_size`` articles,
+    one transaction each, so a killed run loses at most one batch and a re-run finishes the rest.
+    """
     started = time.perf_counter()
     run_id = store.start_run(config=asdict(settings), version=__version__)
-    options = IngestOptions(max_bytes=settings.max_bytes)
-    known = store.known_article_ids()
+    job = Job(paths=paths, settings=settings, options=options or IngestOptions(max_bytes=settings.max_bytes),
+              known=store.known_article_ids(), stdin=stdin)  # type: ignore[arg-type]
     counts = {"articles": 0, "skipped": 0, "sentences": 0, "events": 0, "dropped": 0, "rejections": 0}
-    seen: set[str] = set()
-
-    def fresh_articles() -> Iterator[Article]:
-        for item in read_inputs(paths, options, stdin=stdin):  # type: ignore[arg-type]
-            if isinstance(item, Rejection):
-                store.add_rejection(item, run_id=run_id)
-                counts["rejections"] += 1
-                continue
-            if item.id in known or item.id in seen:
-                counts["skipped"] += 1
-                continue
-            seen.add(item.id)
-            yield item
-
-    pipe = pipeline or Pipeline(settings)
+    owned = engine is None
+    runner: Engine = engine if engine is not None else LocalEngine(workers=1, pipeline=pipeline)
     if out is not None and out_format == "csv":
         write_csv_header(out)
     status = "ok"
-    pending: list[ArticleResult] = []
     try:
-        for n, result in enumerate(pipe.code_articles(fresh_articles()), start=1):
-            if result.rejection is not None:
-                store.add_rejection(result.rejection, run_id=run_id)
-                counts["rejections"] += 1
-            else:
-                pending.append(result)
-            if len(pending) >= settings.batch_size:
-                _flush(pending, store, run_id, counts, out, out_format)
-            if progress:
-                progress(n, counts["events"])
-        _flush(pending, store, run_id, counts, out, out_format)
+        _consume(runner.run(job), store, run_id, counts, settings.batch_size, out, out_format, progress, job.known)
     except KeyboardInterrupt:
         status = "interrupted"
         raise
+    except BaseException:
+        status = "failed"
+        raise
     finally:
+        if owned:
+            runner.close()
         seconds = time.perf_counter() - started
         store.finish_run(
             run_id, articles=counts["articles"], sentences=counts["sentences"], events=counts["events"],
             rejections=counts["rejections"], seconds=seconds, status=status,
         )
     return RunSummary(run_id=run_id, seconds=seconds, **counts)
+
+
+def _consume(
+    items: Iterable[Item], store: EventStore, run_id: str, counts: dict[str, int], batch_size: int,
+    out: TextIO | None, out_format: str, progress: Progress | None, known: AbstractSet[str] = frozenset(),
+) -> None:
+    """Store an engine's items: results in batches, rejections as they come, flush at checkpoints."""
+    pending: list[ArticleResult] = []
+    # ids stored before or by this run: two shards may hold the same article, and a shard file
+    # left by a killed run may hold articles that run had already stored
+    stored: set[str] = set()
+    done = 0
+    for item in items:
+        if isinstance(item, Checkpoint):
+            _flush(pending, store, run_id, counts, out, out_format)
+            item.commit()
+            continue
+        if isinstance(item, Skipped):
+            counts["skipped"] += item.count
+            continue
+        if isinstance(item, Rejection):
+            store.add_rejection(item, run_id=run_id)
+            counts["rejections"] += 1
+            continue
+        if item.rejection is not None:
+            store.add_rejection(item.rejection, run_id=run_id)
+            counts["rejections"] += 1
+        elif item.article.id in stored or item.article.id in known:
+            counts["skipped"] += 1
+        else:
+            stored.add(item.article.id)
+            pending.append(item)
+        if len(pending) >= batch_size:
+            _flush(pending, store, run_id, counts, out, out_format)
+        done += 1
+        if progress:
+            progress(done, counts["events"])
+    _flush(pending, store, run_id, counts, out, out_format)
 
 
 def _flush(pending: list[ArticleResult], store: EventStore, run_id: str, counts: dict[str, int], out: TextIO | None, out_format: str) -> None:

@@ -17,9 +17,12 @@ from typing import IO
 from eventcoder.ingest.checks import (
     SNIFF_BYTES, Problem, binary_problem, decode_text, reject, size_problem,
 )
+from eventcoder.ingest.feeds import FEED_SUFFIXES, looks_like_feed, read_feed_bytes
+from eventcoder.ingest.html import HTML_SUFFIXES, read_html_bytes
 from eventcoder.ingest.jsonl import read_json_document, read_jsonl
 from eventcoder.ingest.options import IngestOptions
 from eventcoder.ingest.plaintext import parse_plaintext
+from eventcoder.ingest.warc import WARC_SUFFIXES, read_warc
 from eventcoder.records import Article, Rejection
 
 STDIN = "-"
@@ -119,6 +122,9 @@ def read_file(path: str, options: IngestOptions = IngestOptions()) -> Iterator[A
     if not stat.S_ISREG(info.st_mode):
         yield reject(path, Problem("not-a-file", "not a regular file"))
         return
+    if path.lower().endswith(WARC_SUFFIXES):  # streamed record by record; the limit is per page
+        yield from read_warc(path, options) if info.st_size else [reject(path, Problem("empty", "0 bytes"))]
+        return
     is_json = path.lower().endswith(JSON_SUFFIXES)
     problem = size_problem(info.st_size, options.max_bytes)
     if problem is not None and (problem.reason == "empty" or not is_json):
@@ -130,7 +136,7 @@ def read_file(path: str, options: IngestOptions = IngestOptions()) -> Iterator[A
                 yield from _read_json_file(handle, path, info.st_size, options)
             else:
                 data = handle.read(min(info.st_size, options.max_bytes) + 1)
-                yield _plain_from_bytes(data, path, os.path.basename(path), options)
+                yield from _markup_or_plain(data, path, os.path.basename(path), options)
     except OSError as err:
         yield reject(path, Problem("unreadable", err.strerror or str(err)))
 
@@ -179,7 +185,22 @@ def read_stream(stream: IO[bytes], options: IngestOptions = IngestOptions()) -> 
         yield from read_jsonl(_PrefixedReader(prefix, stream), origin=STDIN_ORIGIN, name=STDIN_ORIGIN, options=options)
     else:
         data = prefix + stream.read(max(0, options.max_bytes + 1 - len(prefix)))
-        yield _plain_from_bytes(data, STDIN_ORIGIN, STDIN_ORIGIN, options)
+        yield from _markup_or_plain(data, STDIN_ORIGIN, STDIN_ORIGIN, options)
+
+
+def _markup_or_plain(data: bytes, origin: str, name: str, options: IngestOptions) -> Iterator[Article | Rejection]:
+    """HTML pages and RSS/Atom feeds by suffix or content (for stdin); anything else is plain text."""
+    lowered = name.lower()
+    head = data[:SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if len(data) <= options.max_bytes and binary_problem(data) is None:
+        is_feed = lowered.endswith(FEED_SUFFIXES) or (name == STDIN_ORIGIN and head.startswith(b"<"))
+        if is_feed and looks_like_feed(head):
+            yield from read_feed_bytes(data, origin=origin, options=options)
+            return
+        if lowered.endswith(HTML_SUFFIXES) or (name == STDIN_ORIGIN and head[:1] == b"<"):
+            yield read_html_bytes(data, origin=origin, options=options)
+            return
+    yield _plain_from_bytes(data, origin, name, options)
 
 
 def _plain_from_bytes(data: bytes, origin: str, name: str, options: IngestOptions) -> Article | Rejection:

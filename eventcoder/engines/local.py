@@ -1,0 +1,242 @@
+"""The local engine: ingest in this process, code in this process or in N worker processes.
+
+With one worker the pipeline runs here (no extra process). With more, each worker process builds
+its own ``Pipeline`` once and codes chunks of ``batch_size`` articles with ``nlp.pipe``; results
+come back in input order, so output files are the same whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import signal
+import time
+import traceback
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from eventcoder.engines.base import Item, Job, Skipped, WorkerStats, peak_rss_mb
+from eventcoder.errors import EventcoderError
+from eventcoder.ingest import read_inputs
+from eventcoder.pipeline import ArticleResult, Pipeline
+from eventcoder.records import Article, Rejection
+from eventcoder.settings import Settings
+
+_POLL_SECONDS = 1.0
+_READY_TIMEOUT = 600.0
+
+
+def default_workers() -> int:
+    """One worker per CPU core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def ingest(job: Job) -> Iterator[Article | Rejection | Skipped]:
+    """Articles not yet stored, each once; Rejections and Skipped markers in between."""
+    seen: set[str] = set()
+    for item in read_inputs(job.paths, job.options, stdin=job.stdin):
+        if isinstance(item, Rejection):
+            yield item
+        elif item.id in job.known or item.id in seen:
+            yield Skipped(1)
+        else:
+            seen.add(item.id)
+            yield item
+
+
+def chunks(job: Job, size: int) -> Iterator[list[Article] | Rejection | Skipped]:
+    """``ingest`` with the articles grouped into lists of ``size`` (the last may be shorter)."""
+    chunk: list[Article] = []
+    for item in ingest(job):
+        if isinstance(item, Article):
+            chunk.append(item)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+        else:
+            yield item
+    if chunk:
+        yield chunk
+
+
+class LocalEngine:
+    """Code on this machine with ``workers`` processes (1: in this process)."""
+
+    name = "local"
+
+    def __init__(self, *, workers: int = 1, pipeline: Pipeline | None = None) -> None:
+        self.workers = workers if workers > 0 else default_workers()
+        self._pipeline = pipeline
+        self._pool: _WorkerPool | None = None
+        self._stats: dict[str, list[float]] = {}
+
+    def __enter__(self) -> LocalEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self, settings: Settings) -> None:
+        """Build the pipeline (or start the worker processes) now rather than on first use."""
+        if self.workers == 1:
+            if self._pipeline is None:
+                self._pipeline = Pipeline(settings)
+        elif self._pool is None:
+            self._pool = _WorkerPool(settings, self.workers)
+
+    def run(self, job: Job) -> Iterator[Item]:
+        self.start(job.settings)
+        size = max(1, job.settings.batch_size)
+        if self._pool is not None:
+            yield from self._pool.code(chunks(job, size), self._stats)
+            return
+        pipeline = self._pipeline
+        assert pipeline is not None
+        for item in chunks(job, size):
+            if not isinstance(item, list):
+                yield item
+                continue
+            started = time.perf_counter()
+            results = list(pipeline.code_articles(item))
+            _tally(self._stats, str(os.getpid()), len(results), time.perf_counter() - started, peak_rss_mb())
+            yield from results
+
+    def worker_stats(self) -> list[WorkerStats]:
+        return [WorkerStats(worker, int(n), busy, peak) for worker, (n, busy, peak) in sorted(self._stats.items())]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+
+def _tally(stats: dict[str, list[float]], worker: str, articles: int, seconds: float, peak: float) -> None:
+    row = stats.setdefault(worker, [0, 0.0, 0.0])
+    row[0] += articles
+    row[1] += seconds
+    row[2] = max(row[2], peak)
+
+
+class _WorkerPool:
+    """Worker processes fed through one queue; results are put back in submission order."""
+
+    def __init__(self, settings: Settings, workers: int) -> None:
+        context = mp.get_context("spawn")  # no fork: DuckDB and threads in the parent stay out
+        self._inbox: Any = context.Queue(maxsize=workers * 2)
+        self._outbox: Any = context.Queue()
+        worker_settings = replace(settings, n_process=1)
+        self._procs = [
+            context.Process(target=worker_main, args=(worker_settings, self._inbox, self._outbox, os.getpid()),
+                            daemon=True, name=f"eventcoder-worker-{n}")
+            for n in range(workers)
+        ]
+        for proc in self._procs:
+            proc.start()
+        try:
+            self._await_ready()
+        except BaseException:
+            self.close()
+            raise
+
+    def _await_ready(self) -> None:
+        ready = 0
+        deadline = time.monotonic() + _READY_TIMEOUT
+        while ready < len(self._procs):
+            message = self._receive(deadline)
+            if message[0] == "failed":
+                raise EventcoderError(f"a local worker could not start: {message[2]}")
+            ready += message[0] == "ready"
+
+    def _receive(self, deadline: float | None = None) -> tuple[Any, ...]:
+        while True:
+            try:
+                return self._outbox.get(timeout=_POLL_SECONDS)
+            except queue.Empty:
+                dead = [p for p in self._procs if not p.is_alive()]
+                if dead:
+                    raise EventcoderError(
+                        f"local worker {dead[0].name} died (exit code {dead[0].exitcode}); "
+                        "run the same command again to finish (stored articles are skipped)"
+                    ) from None
+                if deadline is not None and time.monotonic() > deadline:
+                    raise EventcoderError("local workers did not start in time") from None
+
+    def code(self, items: Iterator[list[Article] | Rejection | Skipped], stats: dict[str, list[float]]) -> Iterator[Item]:
+        done: dict[int, list[ArticleResult]] = {}
+        submitted = emitted = 0
+        limit = len(self._procs) * 2
+        for item in items:
+            if not isinstance(item, list):
+                yield item
+                continue
+            while submitted - emitted >= limit:
+                self._collect(done, stats)
+                while emitted in done:
+                    yield from done.pop(emitted)
+                    emitted += 1
+            self._inbox.put((submitted, item))
+            submitted += 1
+        while emitted < submitted:
+            if emitted not in done:
+                self._collect(done, stats)
+                continue
+            yield from done.pop(emitted)
+            emitted += 1
+
+    def _collect(self, done: dict[int, list[ArticleResult]], stats: dict[str, list[float]]) -> None:
+        message = self._receive()
+        if message[0] == "failed":
+            raise EventcoderError(f"a local worker failed: {message[2]}")
+        if message[0] == "result":
+            _, seq, results, worker, seconds, peak = message
+            done[seq] = results
+            _tally(stats, worker, len(results), seconds, peak)
+
+    def close(self) -> None:
+        for proc in self._procs:
+            if proc.is_alive():
+                try:
+                    self._inbox.put(None, timeout=_POLL_SECONDS)
+                except queue.Full:
+                    break
+        for proc in self._procs:
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join(timeout=5)
+        self._inbox.close()
+        self._outbox.close()
+
+
+def worker_main(settings: Settings, inbox: Any, outbox: Any, parent: int) -> None:
+    """A worker process: build one Pipeline, then code chunks until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
+    worker = str(os.getpid())
+    try:
+        pipeline = Pipeline(settings)
+    except BaseException as exc:  # report, do not hang the parent
+        outbox.put(("failed", -1, f"{type(exc).__name__}: {exc}"))
+        return
+    outbox.put(("ready", worker))
+    while True:
+        try:
+            job = inbox.get(timeout=_POLL_SECONDS)
+        except queue.Empty:
+            if os.getppid() != parent:  # the parent was killed: stop instead of waiting forever
+                return
+            continue
+        if job is None:
+            return
+        seq, articles = job
+        started = time.perf_counter()
+        try:
+            results = list(pipeline.code_articles(articles))
+        except BaseException:
+            outbox.put(("failed", seq, traceback.format_exc(limit=5)))
+            return
+        outbox.put(("result", seq, results, worker, time.perf_counter() - started, peak_rss_mb()))
