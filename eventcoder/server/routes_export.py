@@ -1,0 +1,111 @@
+"""Downloads: the filtered dataset in any export format, and corrections as training data or dictionary lines."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from enum import Enum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse, PlainTextResponse
+from starlette.background import BackgroundTask
+
+from eventcoder.export import export_events
+from eventcoder.server.params import Dataset, dataset_params
+from eventcoder.server.rows import correction_full
+from eventcoder.server.state import state_of
+from eventcoder.server.training import dictionary_lines, spacy_lemmatizer, training_lines
+from eventcoder.store.corrections import ACTIONS, list_corrections
+
+router = APIRouter(tags=["export"])
+
+
+class ExportFormat(str, Enum):
+    phoenix = "phoenix"
+    icews = "icews"
+    gdelt = "gdelt"
+    polecat = "polecat"
+    plover = "plover"
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+_SUFFIX = {"phoenix": ".tsv", "icews": ".tab", "gdelt": ".tsv", "polecat": ".tsv", "plover": ".json",
+           "csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet"}
+_MEDIA = {".tsv": "text/tab-separated-values", ".tab": "text/tab-separated-values", ".json": "application/json",
+          ".csv": "text/csv", ".jsonl": "application/x-ndjson", ".parquet": "application/vnd.apache.parquet"}
+
+
+class CorrectionAction(str, Enum):
+    wrong = "wrong"
+    change = "change"
+    confirm = "confirm"
+    retract = "retract"
+
+
+class CorrectionsKind(str, Enum):
+    training = "training"
+    dictionary = "dictionary"
+
+
+@router.get("/export", summary="Download the filtered events in an export format")
+def export(
+    request: Request,
+    ds: Annotated[Dataset, Depends(dataset_params)],
+    format: Annotated[ExportFormat, Query(description="file format (see docs/datasets.md)")] = ExportFormat.csv,
+    header: Annotated[bool | None, Query(description="override the format's header convention")] = None,
+    plover_lines: Annotated[bool, Query(description="plover: one JSON record per line")] = False,
+) -> FileResponse:
+    suffix = ".jsonl" if format is ExportFormat.plover and plover_lines else _SUFFIX[format.value]
+    handle, path = tempfile.mkstemp(prefix="eventcoder-export-", suffix=suffix)
+    os.close(handle)
+    try:
+        with state_of(request).reading() as store:
+            summary = export_events(store, format=format.value, out=path, level=ds.level, method=ds.method,
+                                    filters=ds.filters, header=header)
+    except BaseException:
+        os.unlink(path)
+        raise
+    name = f"eventcoder-{format.value}-{ds.level}{'-corrected' if ds.filters.corrections else ''}{suffix}"
+    return FileResponse(path, filename=name, media_type=_MEDIA[suffix],
+                        headers={"X-Eventcoder-Rows": str(summary.rows)},
+                        background=BackgroundTask(os.unlink, path))
+
+
+@router.get("/corrections", summary="Corrections (in force, or the whole log), newest first", tags=["corrections"])
+def corrections(
+    request: Request,
+    history: Annotated[bool, Query(description="the whole log, not only the corrections in force")] = False,
+    action: Annotated[list[CorrectionAction] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict[str, Any]:
+    with state_of(request).reading() as store:
+        rows = list_corrections(store, current_only=not history, actions=[a.value for a in action or []],
+                                limit=limit, offset=offset)
+    return {"items": [correction_full(r) for r in rows], "limit": limit, "offset": offset,
+            "actions": list(ACTIONS)}
+
+
+@router.get("/corrections/export", summary="Corrections as training data (JSONL) or verb-dictionary additions",
+            tags=["corrections"], response_class=PlainTextResponse)
+def corrections_export(
+    request: Request,
+    kind: Annotated[CorrectionsKind, Query(description="training (JSON lines) or dictionary (PETRARCH verb lines)")]
+    = CorrectionsKind.training,
+) -> PlainTextResponse:
+    state = state_of(request)
+    with state.reading() as store:
+        rows = list_corrections(store, current_only=True, limit=1_000_000)
+    rows.reverse()  # oldest first
+    if kind is CorrectionsKind.training:
+        body = "".join(training_lines(rows))
+        name, media = "eventcoder-corrections-training.jsonl", "application/x-ndjson"
+    else:
+        lemmatize = spacy_lemmatizer(state.nlp()) if rows else None
+        body = "".join(dictionary_lines(rows, lemmatize=lemmatize))
+        name, media = "eventcoder-corrections.verbs.txt", "text/plain; charset=utf-8"
+    return PlainTextResponse(body, media_type=media,
+                             headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,118 @@
+"""What one server process holds: the open store, its lock, the token and the lazy pipeline."""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+
+from eventcoder.server.errors import ApiError
+from eventcoder.settings import Settings
+from eventcoder.store import EventStore
+
+MAX_PAGE_SIZE = 500
+MAX_BODY_BYTES = 5_000_000
+
+
+@dataclass(slots=True, kw_only=True)
+class ServerState:
+    """The server's one store connection (DuckDB connections are not shared across threads,
+    so every use goes through ``reading()``/``writing()``, which serialise on a lock)."""
+
+    db_path: str
+    token: str | None
+    settings: Settings
+    pipeline_factory: Callable[[], Any] | None = None
+    max_page_size: int = MAX_PAGE_SIZE
+    max_body_bytes: int = MAX_BODY_BYTES
+    store: EventStore | None = None
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _build_lock: threading.Lock = field(default_factory=threading.Lock)
+    _pipeline: Any = None
+    _rules: Any = None
+    _nlp: Any = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.token is None
+
+    def open(self) -> None:
+        if self.store is None:
+            self.store = EventStore.open_reader(self.db_path) if self.read_only else EventStore(self.db_path)
+
+    def close(self) -> None:
+        with self._lock:
+            if self.store is not None:
+                self.store.close()
+                self.store = None
+
+    @contextmanager
+    def reading(self) -> Iterator[EventStore]:
+        with self._lock:
+            if self.store is None:
+                raise ApiError(503, "the store is not open (the server is starting or stopping)")
+            yield self.store
+
+    writing = reading  # one lock for both: DuckDB writes and reads on one connection
+
+    def pipeline(self) -> Any:
+        """The coding pipeline, built on first use (loads spaCy and the dictionaries) and reused.
+
+        Built outside the store lock, so reads go on while it loads."""
+        with self._build_lock:
+            if self._pipeline is None:
+                if self.pipeline_factory is not None:
+                    self._pipeline = self.pipeline_factory()
+                else:
+                    from eventcoder.pipeline import Pipeline
+
+                    self._pipeline = Pipeline(settings=self.settings)
+            return self._pipeline
+
+    def nlp(self) -> Any:
+        """A spaCy pipeline for lemmas: the coding pipeline's when built, else the model alone."""
+        with self._build_lock:
+            if self._pipeline is not None:
+                return self._pipeline.nlp
+            if self._nlp is None:
+                from eventcoder.nlp import load_model
+
+                self._nlp = load_model(self.settings.model)
+            return self._nlp
+
+    def rules(self) -> Any:
+        """Correction rules (CAMEO tables, country codes), read on first use."""
+        with self._lock:
+            if self._rules is None:
+                from eventcoder.store.corrections import CorrectionRules
+
+                self._rules = CorrectionRules.load()
+            return self._rules
+
+    def check_writer(self, request: Request) -> None:
+        """Refuse a write unless the request carries the operator's bearer token."""
+        if self.token is None:
+            raise ApiError(403, "this server is read-only: start it with a token (eventcoder serve "
+                                "--token-env VAR) to allow writes", code="read_only")
+        header = request.headers.get("authorization", "")
+        scheme, _, given = header.partition(" ")
+        if scheme.lower() != "bearer" or not given:
+            raise ApiError(401, "this endpoint needs 'Authorization: Bearer <token>'",
+                           headers={"WWW-Authenticate": "Bearer"})
+        if not hmac.compare_digest(given.strip().encode("utf-8"), self.token.encode("utf-8")):
+            raise ApiError(401, "the bearer token is not valid", code="invalid_token",
+                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+
+def state_of(request: Request) -> ServerState:
+    return request.app.state.eventcoder  # type: ignore[no-any-return]
+
+
+def require_writer(request: Request) -> None:
+    """Dependency of the write endpoints: checked before the body is read or validated."""
+    state_of(request).check_writer(request)
