@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     code.add_argument("--batch-size", type=int, help="articles per spaCy batch")
     code.add_argument("--max-bytes", type=int, help="reject inputs larger than this")
     code.add_argument("--quiet", action="store_true", help="no progress display, summary only")
+    from .cli_scale import add_engine_arguments
+
+    add_engine_arguments(code)  # --engine, --workers, --address, --shards-dir
 
     show = sub.add_parser("show", help="print an article's events with their evidence")
     show.add_argument("article_id", help="article id (a unique prefix is enough)")
@@ -69,7 +72,7 @@ def _command_groups() -> list:
 
 # Modules with a ``register(subparsers)`` function adding more commands (each parser calls
 # ``set_defaults(func=handler)``; handlers take the argparse Namespace and return an exit code).
-COMMAND_MODULES: tuple[str, ...] = ("cli_data", "cli_scale")
+COMMAND_MODULES: tuple[str, ...] = ("cli_data", "cli_scale", "cli_server")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,15 +23,22 @@ def cmd_code(args: argparse.Namespace) -> int:
         batch_size=args.batch_size, max_bytes=args.max_bytes,
     )
     out_ctx = open_output(args.out) if args.out else nullcontext(None)
-    with EventStore(settings.db) as store, out_ctx as out:
+    from .cli_scale import engine_from_args
+
+    with EventStore(settings.db) as store, out_ctx as out, engine_from_args(args) as engine:
         summary = code_inputs(
             args.paths, settings=settings, store=store, out=out, out_format=args.format,
-            progress=None if args.quiet else stderr_progress(), stdin=sys.stdin.buffer,
+            progress=None if args.quiet else stderr_progress(), stdin=sys.stdin.buffer, engine=engine,
         )
         if sys.stderr.isatty() and not args.quiet:
             sys.stderr.write("\n")
         for line in summary.lines():
             print(line, file=sys.stderr)
+        if summary.articles:  # the same real-world event told by several articles → one linked event
+            from .link import link_pending
+
+            for link in link_pending(store):
+                print(link.line(), file=sys.stderr)
         print(f"store: {settings.db} {store.counts()}", file=sys.stderr)
     return 1 if summary.rejections else 0
 

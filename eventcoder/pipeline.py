@@ -18,10 +18,10 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from .actors import ActorResolver, ArticleMemory
 from .errors import EventcoderError, StageError
-from .events.coding import Coded, apply_modality, classify, merge_events
+from .events.coding import Coded, apply_modality, classify, distinct_events, merge_events
 from .events.ontology import CodeTables
 from .events.verbdict import VerbDictionary
-from .petrarch.discards import Discards
+from .petrarch.discards import Discards, IssueDictionary, read_issues
 from .gazetteer import Gazetteer
 from .lexicon import Lexicon
 from .nlp import load_model
@@ -76,6 +76,8 @@ class Pipeline:
     resolver: Any = None  # anything with ActorResolver's ``resolve``; default: the shipped lexicon
     discards: Discards | None = None  # PETRARCH discard phrases (sentence- and story-level)
     require_dyad: bool = False  # PETRARCH's require_dyad: code only events with a target
+    petrarch: bool = False  # PETRARCH semantics: "[a:b]" codes both directions, no modality or dyad merge
+    issue_codes: IssueDictionary | None = None  # issue keywords; default: the shipped Phoenix.IssueCoding.txt
     dates: DateResolver = field(init=False)
 
     def __post_init__(self) -> None:
@@ -91,6 +93,8 @@ class Pipeline:
             self.gazetteer = Gazetteer.load()
         if self.resolver is None:
             self.resolver = ActorResolver(self.lexicon)
+        if self.issue_codes is None:
+            self.issue_codes = read_issues(shipped_data_dir() / "dictionaries" / "Phoenix.IssueCoding.txt")
         self.dates = DateResolver()
 
     # -- public API -------------------------------------------------------------------------
@@ -148,16 +152,20 @@ class Pipeline:
                 actors = self.find_actors(sent, published, memory)
                 countries.update(m.actor.country for m, _ in actors.values() if m.actor.country)
             with _stage("relations", article):
-                triples = list(find_triples(sent, index, actors))
+                triples = list(find_triples(sent, index, actors, deep_targets=self.petrarch))
             with _stage("classify", article):
-                coded = classify(triples, doc, self.verbs, self.tables, require_target=self.require_dyad)  # type: ignore[arg-type]
-            with _stage("modality", article):
-                coded, n = apply_modality(coded, doc, self.tables)  # type: ignore[arg-type]
-                dropped += n
+                coded = classify(
+                    triples, doc, self.verbs, self.tables,  # type: ignore[arg-type]
+                    require_target=self.require_dyad, both_directions=self.petrarch,
+                )
+            if not self.petrarch:  # PETRARCH codes negation and modals through its patterns
+                with _stage("modality", article):
+                    coded, n = apply_modality(coded, doc, self.tables)  # type: ignore[arg-type]
+                    dropped += n
             for item in coded:
                 events.append(self._to_event(article, doc, sent, item, published, countries))
         with _stage("merge", article):
-            merged = merge_events(events)
+            merged = distinct_events(events) if self.petrarch else merge_events(events)
         return ArticleResult(article, tuple(merged), len(sentences), dropped)
 
     def find_actors(self, sent: Any, published: date, memory: ArticleMemory) -> ActorTable:
@@ -194,6 +202,7 @@ class Pipeline:
             source=triple.source, target=target, cameo=info, modality=item.modality, date=when,
             location=place, attribution=triple.attribution, quote=triple.quote,
             confidence=item.confidence, method=item.method, mentions=(triple.sentence_index,),
+            issues=self.issue_codes.issues_in(sent.text) if self.issue_codes else (),
         )
 
 
