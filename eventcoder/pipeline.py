@@ -61,6 +61,7 @@ class ArticleResult:
     sentences: int = 0
     dropped: int = 0  # negated / hypothetical predicates not coded
     rejection: Rejection | None = None
+    discarded: tuple[str, ...] = ()  # "storydiscard" / "sentencediscard" when a discard phrase fired
 
 
 @dataclass(slots=True)
@@ -142,11 +143,13 @@ class Pipeline:
         sentences = list(doc.sents)
         countries: Counter[str] = Counter()
         if self.discards is not None and self.discards.voids(_upper_words(doc), story=True):
-            return ArticleResult(article, (), len(sentences), 0)
+            return ArticleResult(article, (), len(sentences), 0, discarded=("storydiscard",))
+        discarded: list[str] = []
         for index, sent in enumerate(sentences):
             if len(sent.text) > self.settings.max_sentence_chars:
                 continue
             if self.discards is not None and self.discards.voids(_upper_words(sent)):
+                discarded.append("sentencediscard")
                 continue
             with _stage("actors", article):
                 actors = self.find_actors(sent, published, memory)
@@ -166,7 +169,7 @@ class Pipeline:
                 events.append(self._to_event(article, doc, sent, item, published, countries))
         with _stage("merge", article):
             merged = distinct_events(events) if self.petrarch else merge_events(events)
-        return ArticleResult(article, tuple(merged), len(sentences), dropped)
+        return ArticleResult(article, tuple(merged), len(sentences), dropped, discarded=tuple(dict.fromkeys(discarded)))
 
     def find_actors(self, sent: Any, published: date, memory: ArticleMemory) -> ActorTable:
         """Resolve every noun-phrase head in the sentence, in reading order."""

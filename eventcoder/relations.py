@@ -22,6 +22,7 @@ SPEECH_VERBS = frozenset(
 _MOVE_VERBS = frozenset("visit arrive travel fly come go return head land".split())
 _TARGET_PREPS = ("with", "to", "against", "on", "toward", "towards", "into", "over", "upon", "from", "between", "for", "at")
 _LOCATIVE_PREPS = frozenset({"in", "at", "inside"})
+_CARRIED_PRONOUNS = frozenset({"it", "they", "he", "she"})
 _INHERIT_DEPS = frozenset({"xcomp", "conj", "advcl"})
 _PASS_THROUGH_DEPS = frozenset({"acomp"})  # "Arnor is about to restore": restore → about → is
 _OBJECT_DEPS = frozenset({"dobj", "dative", "iobj", "attr", "prep", "oprd", "npadvmod", "pobj", "appos"})
@@ -47,11 +48,18 @@ ActorTable = Mapping[int, tuple[Mention, frozenset[int]]]
 """Token index of a noun-phrase head → its Mention and the token indexes of its phrase."""
 
 
-def _conjuncts(token: Any) -> list[Any]:
+def _conjuncts(token: Any, *, lists: bool = False) -> list[Any]:
+    """``token`` and the nouns coordinated with it.
+
+    ``lists``: an apposition inside a coordinated list is one more member ("Mordor, the Shire,
+    Fornost and Bree": spaCy hangs "the Shire" off "Mordor" as ``appos``).
+    """
     out = [token]
+    coordinated = lists and any(c.dep_ in ("conj", "cc") for c in token.children)
     for child in token.children:
-        if child.dep_ == "conj" and child.pos_ in {"PROPN", "NOUN", "PRON"}:
-            out.extend(_conjuncts(child))
+        listed = lists and child.dep_ == "appos" and (coordinated or any(c.dep_ == "conj" for c in child.children))
+        if (child.dep_ == "conj" or listed) and child.pos_ in {"PROPN", "NOUN", "PRON"}:
+            out.extend(_conjuncts(child, lists=lists))
     return out
 
 
@@ -65,18 +73,23 @@ def _subjects(verb: Any, *, agentless_active: bool = False) -> tuple[list[Any], 
     passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     if agentless_active and passive and not agents:
-        return [t for p in passive for t in _conjuncts(p)], [], False
+        return [t for p in passive for t in _conjuncts(p, lists=True)], [], False
     if passive or agents:
-        sources = [t for a in agents for t in _conjuncts(a)]
-        return sources, [t for p in passive for t in _conjuncts(p)], True
+        sources = [t for a in agents for t in _conjuncts(a, lists=agentless_active)]
+        return sources, [t for p in passive for t in _conjuncts(p, lists=agentless_active)], True
+    if agentless_active and active and verb.dep_ == "ccomp" and all(a.lower_ in _CARRIED_PRONOUNS for a in active):
+        # "Ethiopia indicated it would act …": the reporting clause's subject acts
+        speakers = [c for c in verb.head.children if c.dep_ == "nsubj" and c.i < verb.i]
+        if speakers:
+            return [t for a in speakers for t in _conjuncts(a, lists=True)], [], False
     if active:
-        return [t for a in active for t in _conjuncts(a)], [], False
+        return [t for a in active for t in _conjuncts(a, lists=agentless_active)], [], False
     node = verb
     while (node.dep_ in _INHERIT_DEPS or (node.dep_ in _PASS_THROUGH_DEPS and node is not verb)) and node.head.i != node.i:
         node = node.head
         inherited = [c for c in node.children if c.dep_ == "nsubj"]
         if inherited:
-            return [t for a in inherited for t in _conjuncts(a)], [], False
+            return [t for a in inherited for t in _conjuncts(a, lists=agentless_active)], [], False
     return [], [], False
 
 
@@ -84,17 +97,24 @@ def _deep_objects(verb: Any, actors: ActorTable) -> list[tuple[Any, str]]:
     """PETRARCH-style target: the first actor in the verb's objects and prepositional phrases.
 
     The verb's right-hand dependents are tried in order; inside each, the phrase is searched
-    breadth-first (through "of", "with", "between" … phrases, not into clauses), and the first
-    actor found, with the actors coordinated with it, is the target.
+    breadth-first (through "of", "with", "between" … phrases and participles such as "roads
+    leading into X", not into other clauses), and the first
+    actor found, with the actors coordinated with it, is the target. A "that" clause or (for an
+    active verb) a "to" clause after the verb comes last ("X believes Y can cope" → Y, "X vowed
+    to wage war on Y" → Y); a clause before it ("…, an official said") never.
     """
-    for child in (c for c in verb.children if c.i > verb.i and c.dep_ in _OBJECT_DEPS):
+    right = [c for c in verb.children if c.i > verb.i]
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+    clauses = ("ccomp",) if passive else ("xcomp", "ccomp")  # "vowed to wage war on X" → X
+    ordered = [c for c in right if c.dep_ in _OBJECT_DEPS] + [c for c in right if c.dep_ in clauses]
+    for child in ordered:
         level = [child]
         while level:
             hits = [t for t in level if t.i in actors]
             if hits:
                 first = min(hits, key=lambda t: t.i)
-                return [(t, f"deep:{child.dep_}") for t in _conjuncts(first) if t.i in actors]
-            level = [g for t in level for g in t.children if g.dep_ not in _CLAUSE_DEPS or (g.dep_ == "conj" and g.pos_ != "VERB")]
+                return [(t, f"deep:{child.dep_}") for t in _conjuncts(first, lists=True) if t.i in actors]
+            level = [g for t in level for g in t.children if g.dep_ not in _CLAUSE_DEPS or g.dep_ == "acl" or (g.dep_ == "conj" and g.pos_ != "VERB")]
     return []
 
 
@@ -178,6 +198,9 @@ def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep
         attribution = find_attribution(verb, actors)
         quote = find_quote(verb)
         voice = "passive" if passive else "active"
+        if deep_targets:
+            pairs = {(s.i, t.i) for s, _ in sources for t, _, _ in targets} | {(s.i, t.i) for s, _ in sources for t, _ in sources}
+            yield from _role_alternatives(sentence_index, verb, actors, pairs, [s for s, _ in sources], attribution, quote)
         if targets:
             seen: set[tuple[int, int]] = set()
             for s_tok, (s_m, s_toks) in sources:
@@ -196,3 +219,23 @@ def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep
         else:
             _, (s_m, s_toks) = sources[0]
             yield Triple(sentence_index, verb.i, s_m, None, s_toks, frozenset(), f"{voice}:no-target", attribution, quote)
+
+
+def _role_alternatives(
+    sentence_index: int, verb: Any, actors: ActorTable, taken: set[tuple[int, int]], heads: list[Any],
+    attribution: str | None, quote: str | None,
+) -> Iterator[Triple]:
+    """Every other ordered pair of the verb's actors, marked ``alt-roles``.
+
+    PETRARCH decides who is source and who is target by where a matched pattern's ``$`` and
+    ``+`` fall ("- + * FROM $": the actor after "from" is the source); the classifier keeps one
+    of these only when such a pattern matches it better than the parse's own pair.
+    """
+    near = sorted({t.i for t in verb.subtree} | {h.i for h in heads})
+    coded = [i for i in near if i in actors and _coded_actor(actors[i][0])]
+    for a in coded:
+        for b in coded:
+            if a == b or (a, b) in taken:
+                continue
+            (s_m, s_toks), (t_m, t_toks) = actors[a], actors[b]
+            yield Triple(sentence_index, verb.i, s_m, t_m, s_toks, t_toks, "alt-roles", attribution, quote)

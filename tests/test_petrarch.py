@@ -20,8 +20,8 @@ UNIT_TESTS = REPO.parent / "shared" / "eval" / "petrarch2" / "PETR.UnitTest.reco
 
 # The floor reached on PETRARCH's own unit-test suite (exact codings / expected codings) and the
 # extra codings allowed (extra / expected). Raise these when the coder improves; never lower them.
-PASS_FLOOR = 0.638  # 231 of 362 on the first pinning
-EXTRA_CEILING = 0.135  # 49 extra of 362
+PASS_FLOOR = 0.804  # 291 of 362 (earlier pinnings: 231, 287)
+EXTRA_CEILING = 0.116  # 42 extra of 362 (first pinning: 49)
 TOLERANCE = 0.01
 
 
@@ -269,8 +269,36 @@ def test_petrarch_unit_tests_known_records(unit_test_results: list) -> None:
     assert by_id["COMPOUND-10"].passed  # THE_SHIRE [FRO/BIL/SAM] x LORIEN [ELR/GAL]: six events
 
 
+def test_petrarch_unit_tests_roles_lists_and_clauses(unit_test_results: list) -> None:
+    by_id = {r.record.id: r for r in unit_test_results}
+    assert by_id["PATTERN-08"].produced == (("MOR", "ITH", "066"),)  # "+ * FROM $": Barad-dur is the source
+    assert by_id["PATTERN-23"].produced == (("ARN", "GON", "043"),)  # "* EID AT ^ WITH +": not Osgiliath
+    assert by_id["COMPOUND-07B"].passed  # "Mordor, the Shire, Fornost and Bree": an appos inside a list
+    assert by_id["COMPOUND-37"].passed  # "the ambassadors of A, B and C": ARNGOV, OSGGOV, GONGOV
+    assert by_id["DEMO-29"].passed  # "the roads leading into Mordor": target inside a participle
+    assert by_id["DEMO-07"].passed  # "Arnor believes Dagolath and Osgiliath can cope": "that" clause
+    assert by_id["PATTERN-17"].produced == (("HOB", "MOR", "027"),)  # the pattern reads into the clause
+    assert by_id["VERB-08"].produced == (("ETH", "LBY", "1010"),)  # "INDICATED WOULD * NOW", "it" = Ethiopia
+    assert by_id["COMPOUND-26"].passed  # "the population of Gondor of the Prince of …": Gondor only
+    assert by_id["DEMO-14"].produced == (("ITH", "ROH", "173"),)  # "vowed … to wage war on the Rohans"
+
+
 def test_events_carry_issue_codes() -> None:
     from eventcoder.pipeline import code_text
 
     events = code_text("Syria accused Turkey of human rights abuses against refugees.", published="2020-01-01")
     assert events and events[0].issues == ("HUMAN_RIGHTS", "REFUGEES")
+
+
+def test_expected_error_markers_are_read_as_codings(tmp_path):
+    from eventcoder.petrarch.validation import error_coding, read_records
+
+    path = tmp_path / "records.xml"
+    path.write_text(
+        '<Validation><Sentences><Sentence date="19950101" id="DISCARD-01" category="ERROR">'
+        '<EventCoding error="storydiscard"></EventCoding><Text>Arnor beat Gondor at baseball.</Text>'
+        "</Sentence></Sentences></Validation>",
+        encoding="utf-8",
+    )
+    _, (record,) = read_records(path)
+    assert record.expected == (error_coding("storydiscard"),) == (("ERROR", "storydiscard", ""),)

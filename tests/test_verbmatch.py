@@ -215,3 +215,26 @@ def test_later_file_overrides(small: VerbDictionary, tmp_path: Path, verb_of: An
     assert coded(merged, verb_of("Egypt dispatched troops.", "dispatched"))[0] == "154"
     assert coded(merged, verb_of("Egypt sent troops.", "sent"))[0] == "154"
     assert coded(small, verb_of("Egypt sent troops.", "sent"))[0] == "150"
+
+
+def test_pattern_reports_its_weight_and_role_slots(small: VerbDictionary, verb_of: Any) -> None:
+    verb = verb_of("Egypt sent aid to Sudan.", "sent")
+    with_slot = code_verb(small, verb, source_tokens=frozenset({4}))
+    plain = code_verb(small, verb, source_tokens=frozenset({0}))
+    assert with_slot is not None and plain is not None
+    assert with_slot.slots == frozenset({"$"}) and plain.slots == frozenset()
+    assert with_slot.weight > plain.weight  # (AID, TO, $) outranks AID_ alone
+
+
+def test_flat_matching_reads_a_that_clause_and_the_reporting_verb(verb_of: Any, tmp_path: Path) -> None:
+    path = tmp_path / "allow.txt"
+    path.write_text(
+        "--- ALLOW [080] ---\nALLOW\n- * THE_NEATEST_PLACE [027]\n\n--- ACT [100] ---\nACT\n- INDICATED WOULD * NOW [1010]\n",
+        encoding="utf-8",
+    )
+    vdict = VerbDictionary.load(path)
+    allowed = verb_of("Gollum allowed that Mordor isn't the neatest place to visit.", "allowed")
+    assert coded(vdict, allowed)[0] == "080"  # the clause is a separate phrase by default
+    assert code_verb(vdict, allowed, flat=True).code == "027"  # PETRARCH's verb phrase holds it
+    act = verb_of("Ethiopia indicated it would act now with Libya.", "act")
+    assert code_verb(vdict, act, flat=True).code == "1010"

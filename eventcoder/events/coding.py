@@ -50,16 +50,57 @@ def classify(
     otherwise b is used only when a is empty.
     """
     out: list[Coded] = []
-    for triple in triples:
-        verb = doc[triple.verb]
-        coding = code_verb(
-            verbs, verb, source_tokens=triple.source_tokens, target_tokens=triple.target_tokens, flat=both_directions
-        )
+    found = [
+        (triple, code_verb(
+            verbs, doc[triple.verb], source_tokens=triple.source_tokens, target_tokens=triple.target_tokens,
+            flat=both_directions,
+        ))
+        for triple in triples
+    ]
+    for triple, coding in _bind_roles(found):
         if coding is None or not (coding.code or coding.reciprocal):
             continue
         pairs = _directions(coding, triple) if both_directions else [(coding, triple)]
         out.extend(c for c in (_coded(c, t, tables, require_target) for c, t in pairs) if c is not None)
     return out
+
+
+def _bind_roles(found: list[tuple[Triple, VerbCoding | None]]) -> list[tuple[Triple, VerbCoding | None]]:
+    """Per verb: the parse's own pairs, unless a pattern placing ``$``/``+`` fits another pair better.
+
+    ``alt-roles`` triples (see ``relations``) are kept only when their matched pattern names a
+    ``$`` or ``+`` slot, ranks above every pattern the verb's own pairs match, and changes only
+    the roles it names (a pattern with just ``+`` keeps the parse's source); then the best of
+    them replace those pairs.
+    """
+    by_verb: dict[int, list[tuple[Triple, VerbCoding | None]]] = {}
+    for item in found:
+        by_verb.setdefault(item[0].verb, []).append(item)
+    out: list[tuple[Triple, VerbCoding | None]] = []
+    for group in by_verb.values():
+        own = [(t, c) for t, c in group if t.via != "alt-roles"]
+        floor = max((c.weight for _, c in own if c is not None), default=(-1, -1))
+        sources, targets = {t.source_tokens for t, _ in own}, {t.target_tokens for t, _ in own}
+        alts = [
+            (t, c) for t, c in group
+            if t.via == "alt-roles" and c is not None and c.slots and c.weight > floor
+            and ("$" in c.slots or t.source_tokens in sources) and ("+" in c.slots or t.target_tokens in targets)
+        ]
+        if alts:
+            top = max(c.weight for _, c in alts if c is not None)
+            best = [(t, c) for t, c in alts if c is not None and c.weight == top]
+            first = min(_first_slot_token(t, c) for t, c in best)  # PETRARCH binds a slot to its first fit
+            own = [(t, c) for t, c in best if _first_slot_token(t, c) == first]
+        out.extend(own)
+    return out
+
+
+def _first_slot_token(triple: Triple, coding: VerbCoding | None) -> tuple[int, int]:
+    """Where the actors a pattern's slots bound start: targets first, then sources."""
+    slots = coding.slots if coding is not None else frozenset()
+    target = min(triple.target_tokens, default=-1) if "+" in slots else -1
+    source = min(triple.source_tokens, default=-1) if "$" in slots else -1
+    return target, source
 
 
 def _coded(coding: VerbCoding, triple: Triple, tables: CodeTables, require_target: bool) -> Coded | None:

@@ -31,7 +31,7 @@ so user additions win ties. No pattern matched: the verb's own ``[code]``, else 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .verbdict import (
@@ -70,6 +70,8 @@ class VerbCoding:
     verb: str  # the verb block's name, e.g. "SIGN"
     pattern: str  # e.g. "- * &TREATY [057:057]"; "" for the verb's default code
     line_no: int
+    weight: tuple[int, int] = field(default=(-1, -1), compare=False)  # (literal words, elements) matched
+    slots: frozenset[str] = field(default=frozenset(), compare=False)  # "$"/"+" written in the pattern
 
 
 # ----------------------------------------------------------------------------- finding the verb
@@ -161,9 +163,15 @@ def regions(verb: Any, consumed: frozenset[int] = frozenset(), *, flat: bool = F
     """
     ignored = frozenset({"punct"}) if flat else IGNORED_DEPS
     tokens = [t for t in _phrase(verb, ignored) if t.i not in consumed]
+    if flat:  # PETRARCH's verb phrase holds the "that" clause after it: "allowed that X isn't ..."
+        for clause in (c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i):
+            tokens += [clause] + _phrase(clause, ignored)
+        if verb.dep_ == "ccomp" and verb.head.i < verb.i:  # "- INDICATED WOULD * NOW": the clause's verb
+            tokens += [verb.head] + [t for t in _phrase(verb.head, ignored) if t.i < verb.i]
     passive = {t.i for c in verb.children if c.dep_ == "nsubjpass" for t in c.subtree}
-    pre = sorted(
-        _borrowed_subject(verb) + [t for t in tokens if t.i < verb.i and t.i not in passive], key=lambda t: t.i
+    pre = sorted(  # flat: a passive subject also stays before the verb ("+ * FROM $" [066])
+        _borrowed_subject(verb) + [t for t in tokens if t.i < verb.i and (flat or t.i not in passive)],
+        key=lambda t: t.i,
     )
     moved = sorted((t for t in tokens if t.i in passive), key=lambda t: t.i)
     post = moved + sorted((t for t in tokens if t.i > verb.i), key=lambda t: t.i)
@@ -375,4 +383,18 @@ def code_verb(
     if best is None:
         return VerbCoding(entry.code, entry.reciprocal, entry.block, "", entry.line_no)
     pattern = best[1]
-    return VerbCoding(pattern.code, pattern.reciprocal, pattern.block, pattern.text, pattern.line_no)
+    slots = frozenset(k for k in ("$", "+") if _has_slot(pattern.pre + pattern.post, k))
+    return VerbCoding(
+        pattern.code, pattern.reciprocal, pattern.block, pattern.text, pattern.line_no, best[0][:2], slots
+    )
+
+
+def _has_slot(elements: Sequence[Element], kind: str) -> bool:
+    """Does the pattern name the ``kind`` (``$`` source, ``+`` target) slot anywhere?"""
+    for element in elements:
+        if isinstance(element, Slot) and element.kind == kind:
+            return True
+        inner = element.atoms if isinstance(element, NounPhrase) else element.elements if isinstance(element, PrepPhrase) else ()
+        if inner and _has_slot(inner, kind):
+            return True
+    return False

@@ -76,7 +76,7 @@ class DictionaryResolver:
         if head.lower_ in _PRONOUNS:
             return None
         own = [t for t in phrase_tokens(head) if t.tag_ != "POS" and t.dep_ != "case"]
-        actor_codes, agent_codes, names = self._scan(_words(own), when)
+        actor_codes, agent_codes, names = self._scan(self._joined(own), when)
         tokens = own
         if not actor_codes and agent_codes:  # "lawmakers in Fornost and Gondor": the agent of each
             inner = _located_in(head)
@@ -84,6 +84,13 @@ class DictionaryResolver:
             tokens = own + inner
         if not actor_codes and not agent_codes:
             return None
+        if len(actor_codes) > 1:  # "the population of A of the prince of B": A alone
+            core, _, _ = self._scan(self._joined(_core(own, head)), when)
+            actor_codes = core or actor_codes[:1]
+        if agent_codes and actor_codes:  # "the ambassadors of A, B and C": the agent of each
+            for member in _listed_places(head):
+                more, _, _ = self._scan(self._joined(phrase_tokens(member)), when)
+                actor_codes += [c for c in more if c not in actor_codes]
         codes = [c for c in (_combine(a, agent_codes) for a in actor_codes or [None]) if c is not None]
         if not codes:
             return None
@@ -95,6 +102,23 @@ class DictionaryResolver:
         actor = Actor(code=code, name=" ".join(names) or code, country=country, sectors=tuple(c for c, _ in agent_codes))
         return Mention(text=head.doc.text[start:end], start=start, end=end, actor=actor,
                        resolved_by="petrarch-actor" if actor_codes else "petrarch-agent")
+
+    def _joined(self, tokens: Sequence[Any]) -> list[str]:
+        """Upper-cased words, with "Barad - dur" (no spaces) rejoined when an actor is so named."""
+        words = _words(tokens)
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            nxt = i + 2 if i + 2 < len(words) and words[i + 1] == "-" else i + 1
+            if nxt < len(words) and _hyphened(tokens[i], tokens[nxt]):
+                joined = f"{words[i]}-{words[nxt]}"
+                if joined in self.actors.by_first or joined in self.agents.by_first:
+                    out.append(joined)
+                    i = nxt + 1
+                    continue
+            out.append(words[i])
+            i += 1
+        return [part for word in out for part in word.split("_") if part]  # "Dol_Amroth" as written
 
     def _scan(self, words: list[str], when: date) -> tuple[list[str], list[tuple[str, bool]], list[str]]:
         """Actor codes (each may be ``A/B/C``), agent codes with their prefix flag, actor names."""
@@ -125,8 +149,40 @@ _PLACE_PREPS = frozenset({"of", "in", "from"})
 _CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "appos", "punct", "cc"})
 
 
+def _hyphened(left: Any, right: Any) -> bool:
+    """``left`` and ``right`` written as one word around a hyphen: "Barad-dur"."""
+    if right.i != left.i + 2 or left.whitespace_:
+        return False
+    dash = left.doc[left.i + 1]
+    return dash.text == "-" and not dash.whitespace_
+
+
 def _words(tokens: Sequence[Any]) -> list[str]:
     return [t.text.upper().replace("\u2019", "'") for t in tokens]
+
+
+def _core(tokens: Sequence[Any], head: Any) -> list[Any]:
+    """``tokens`` without those inside a prepositional phrase of the noun phrase."""
+    def inside_prep(tok: Any) -> bool:
+        while tok.i != head.i and tok.head.i != tok.i:
+            if tok.dep_ == "prep":
+                return True
+            tok = tok.head
+        return False
+
+    return [t for t in tokens if not inside_prep(t)]
+
+
+def _listed_places(head: Any) -> list[Any]:
+    """Nouns coordinated with the object of an agent's "of/in/from" phrase (not that object)."""
+    out: list[Any] = []
+    for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in _PLACE_PREPS):
+        stack = [c for g in prep.children if g.dep_ == "pobj" for c in g.children if c.dep_ == "conj"]
+        while stack:
+            tok = stack.pop()
+            out.append(tok)
+            stack.extend(c for c in tok.children if c.dep_ == "conj")
+    return sorted(out, key=lambda t: t.i)
 
 
 def _located_in(head: Any) -> list[Any]:

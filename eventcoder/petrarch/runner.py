@@ -12,7 +12,7 @@ from ..settings import Settings
 from .discards import read_discards
 from .resolver import DictionaryResolver
 from .codes import OpenCodeTables
-from .validation import Coding, Environment, Record, RecordResult
+from .validation import Coding, Environment, Record, RecordResult, error_coding
 
 
 def find_dictionary(name: str, directories: Sequence[Path]) -> Path:
@@ -54,4 +54,5 @@ def code_records(records: Sequence[Record], pipeline: Pipeline) -> Iterator[Reco
         for e in result.events:
             target = e.target.actor.code if e.target and e.target.actor.code else "---"
             codings += [c for c in expand_codes(e.source.actor.code or "---", target, e.cameo.code) if c not in codings]
+        codings += [error_coding(marker) for marker in result.discarded]
         yield RecordResult(record, tuple(codings))

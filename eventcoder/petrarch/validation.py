@@ -20,6 +20,12 @@ from ..errors import InputError
 Coding = tuple[str, str, str]  # (source, target, CAMEO code)
 
 
+def error_coding(marker: str) -> Coding:
+    """An expected or produced error marker ("storydiscard", "sentencediscard", …) as a coding,
+    so records that expect one are scored like any other."""
+    return ("ERROR", marker.strip().lower(), "")
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     id: str
@@ -65,6 +71,8 @@ def _absorb(p: _Pending, child: ET.Element) -> None:
     if child.tag == "EventCoding":
         if child.get("noevents", "").strip().lower() == "true":
             p.noevents = True
+        elif child.get("error"):  # PETRARCH's expected outcome is an error marker, e.g. "storydiscard"
+            p.codings.append(error_coding(child.get("error", "")))
         else:
             p.codings.append((child.get("sourcecode", "").strip(), child.get("targetcode", "").strip(), child.get("eventcode", "").strip()))
     elif child.tag == "Text":
