@@ -102,7 +102,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     with _reader(args) as store:
         summary = export_events(store, format=args.format, out=args.out, level=args.level,
-                                method=args.method, filters=_filters(args), header=args.header)
+                                method=args.method, filters=_filters(args), header=args.header,
+                                corrections=args.corrections)
     if args.out != "-":
         print(summary.line())
     return 0
@@ -222,6 +223,9 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p.add_argument("--out", required=True, help="output file (- for stdout, not for parquet)")
     p.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
                    help="force a header line on or off (default: the format's own convention)")
+    p.add_argument("--corrections", action=argparse.BooleanOptionalAction, default=None,
+                   help="apply analysts' corrections (events marked wrong left out) or export as coded "
+                        "(default: as coded)")
     _common(p)
     p.set_defaults(func=cmd_export)
 

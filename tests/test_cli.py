@@ -97,3 +97,23 @@ def test_examples_directory_codes_without_rejections(tmp_path):
     proc = _cli("code", EXAMPLES / "articles", "--db", tmp_path / "ex.duckdb", "--quiet")
     assert proc.returncode == 0, proc.stderr
     assert "0 rejections" in proc.stderr
+
+
+def test_export_applies_corrections_only_when_asked(tmp_path):
+    from eventcoder.store import EventStore
+    from eventcoder.store.corrections import CorrectionRules, add_correction
+
+    db = tmp_path / "ev.duckdb"
+    assert _cli("code", SEED_ARTICLE, "--db", db, "--quiet").returncode == 0
+    with EventStore(db) as store:
+        (visit,) = store.query("SELECT event_id FROM events WHERE cameo_code = '042'")
+        add_correction(store, event_id=visit["event_id"], action="wrong", author="Test Analyst", rules=CorrectionRules.load())
+
+    def codes(*flags):
+        out = tmp_path / f"export{len(flags)}{flags[:1]}.csv"
+        proc = _cli("export", "--format", "csv", "--out", out, "--level", "article", "--db", db, *flags)
+        assert proc.returncode == 0, proc.stderr
+        return {row["cameo_code"] for row in csv.DictReader(out.open(encoding="utf-8"))}
+
+    assert "042" in codes() and "042" in codes("--no-corrections")
+    assert "042" not in codes("--corrections") and "057" in codes("--corrections")
