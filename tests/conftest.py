@@ -39,3 +39,27 @@ def dyads(events) -> set[tuple[str | None, str | None, str]]:
         tgt = (e.target.actor.country or e.target.actor.code) if e.target else None
         out.add((src, tgt, e.cameo.code))
     return out
+
+
+@pytest.fixture(scope="session")
+def nlp(pipeline):
+    """The pipeline's spaCy model (loaded once per session)."""
+    return pipeline.nlp
+
+
+def cameo_path() -> Path:
+    """The shipped PETRARCH-2 verb dictionary (falls back to ../shared)."""
+    shipped = ROOT / "eventcoder" / "data" / "dictionaries" / "CAMEO.2.0.txt"
+    if shipped.exists():
+        return shipped
+    shared = SHARED / "data" / "dictionaries" / "petrarch2" / "CAMEO.2.0.txt"
+    if not shared.exists():
+        pytest.skip(f"CAMEO.2.0.txt not found ({shipped} nor {shared})")
+    return shared
+
+
+@pytest.fixture(scope="session")
+def cameo():
+    from eventcoder.events.verbdict import VerbDictionary
+
+    return VerbDictionary.load(cameo_path())

