@@ -159,7 +159,7 @@ class Pipeline:
             with _stage("classify", article):
                 coded = classify(
                     triples, doc, self.verbs, self.tables,  # type: ignore[arg-type]
-                    require_target=self.require_dyad, both_directions=self.petrarch,
+                    require_target=self.require_dyad if self.petrarch else None, both_directions=self.petrarch,
                 )
             if not self.petrarch:  # PETRARCH codes negation and modals through its patterns
                 with _stage("modality", article):
@@ -177,7 +177,8 @@ class Pipeline:
         from .actors.resolver import phrase_tokens
 
         for tok in sent:
-            if tok.pos_ not in _HEAD_POS or tok.dep_ in _MODIFIER_DEPS:
+            misread_subject = self.petrarch and tok.dep_ == "compound" and tok.head.pos_ == "VERB" and tok.i < tok.head.i
+            if tok.pos_ not in _HEAD_POS or (tok.dep_ in _MODIFIER_DEPS and not misread_subject):
                 continue
             mention = self.resolver.resolve(tok, when=published, memory=memory)
             if mention is not None:

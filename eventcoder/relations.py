@@ -11,7 +11,7 @@ subject; the speaker is recorded as its attribution).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 from .records import Mention
 
@@ -69,8 +69,15 @@ def _subjects(verb: Any, *, agentless_active: bool = False) -> tuple[list[Any], 
     ``agentless_active``: a passive verb with no "by" agent keeps its subject as the source
     (PETRARCH reads "X was criticized over its dispute with Y" as X → Y).
     """
-    active = [c for c in verb.children if c.dep_ in {"nsubj", "csubj"}]
-    passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
+    kids = list(verb.children)
+    if agentless_active and not any(c.dep_ in {"nsubj", "csubj", "nsubjpass"} for c in kids):
+        # a misparse hanging the subject off the auxiliary: "X was heavily and unjustly criticized"
+        kids += [g for c in kids if c.dep_ in {"aux", "auxpass"} and c.i < verb.i for g in c.children]
+    active = [c for c in kids if c.dep_ in {"nsubj", "csubj"}]
+    if agentless_active and not active and not any(c.dep_ == "nsubjpass" for c in kids):
+        # "Ethiopia act on …" misread as a compound of the verb: the name is its subject
+        active = [c for c in kids if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < verb.i]
+    passive = [c for c in kids if c.dep_ == "nsubjpass"]
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     if agentless_active and passive and not agents:
         return [t for p in passive for t in _conjuncts(p, lists=True)], [], False
@@ -87,10 +94,25 @@ def _subjects(verb: Any, *, agentless_active: bool = False) -> tuple[list[Any], 
     node = verb
     while (node.dep_ in _INHERIT_DEPS or (node.dep_ in _PASS_THROUGH_DEPS and node is not verb)) and node.head.i != node.i:
         node = node.head
-        inherited = [c for c in node.children if c.dep_ == "nsubj"]
+        # PETRARCH: "X was seen to attack Y": the passive subject of the governing verb acts
+        wanted = ("nsubj", "nsubjpass") if agentless_active and node.dep_ != "conj" else ("nsubj",)
+        inherited = [c for c in node.children if c.dep_ in wanted]
         if inherited:
             return [t for a in inherited for t in _conjuncts(a, lists=agentless_active)], [], False
     return [], [], False
+
+
+def _first_inner_actors(heads: Sequence[Any], actors: ActorTable) -> list[Any]:
+    """PETRARCH's source when the subject's head is no actor: the first actor inside the subject's
+    phrases (breadth-first through "of"/"between" phrases, not clauses), with its conjuncts."""
+    level = [g for h in heads for g in h.children if g.dep_ == "prep"]
+    while level:
+        hits = [t for t in level if t.i in actors and _coded_actor(actors[t.i][0])]
+        if hits:
+            first = min(hits, key=lambda t: t.i)
+            return [t for t in _conjuncts(first, lists=True) if t.i in actors and _coded_actor(actors[t.i][0])]
+        level = [g for t in level for g in t.children if g.dep_ in ("prep", "pobj", "conj") and g.pos_ != "VERB"]
+    return []
 
 
 def _deep_objects(verb: Any, actors: ActorTable) -> list[tuple[Any, str]]:
@@ -106,7 +128,10 @@ def _deep_objects(verb: Any, actors: ActorTable) -> list[tuple[Any, str]]:
     right = [c for c in verb.children if c.i > verb.i]
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
     clauses = ("ccomp",) if passive else ("xcomp", "ccomp")  # "vowed to wage war on X" → X
-    ordered = [c for c in right if c.dep_ in _OBJECT_DEPS] + [c for c in right if c.dep_ in clauses]
+    ordered = [c for c in right if c.dep_ in _OBJECT_DEPS or (c.dep_ == "advmod" and any(g.dep_ == "prep" for g in c.children))]
+    ordered += [c for c in right if c.dep_ in clauses]  # an advmod with a phrase: a misread noun ("florin to X")
+    # a purpose clause is in PETRARCH's verb phrase: "signed an accord to supply X"
+    ordered += [c for c in right if c.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)]
     for child in ordered:
         level = [child]
         while level:
@@ -188,6 +213,8 @@ def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep
             continue
         subj, passive_targets, passive = _subjects(verb, agentless_active=deep_targets)
         sources = [(s, actors[s.i]) for s in subj if s.i in actors and _coded_actor(actors[s.i][0])]
+        if not sources and deep_targets and subj:  # "Resumption of ties between A and B may spur …": A, B
+            sources = [(s, actors[s.i]) for s in _first_inner_actors(subj, actors)]
         if not sources:
             continue
         targets = [(t, actors[t.i], "passive") for t in passive_targets if t.i in actors]
@@ -209,7 +236,9 @@ def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep
                         continue
                     seen.add((s_tok.i, t_tok.i))
                     yield Triple(sentence_index, verb.i, s_m, t_m, s_toks, t_toks, f"{voice}:{via}", attribution, quote)
-        elif len(sources) > 1:
+        elif len(sources) > 1 and verb.lemma_.lower() not in SPEECH_VERBS:
+            # "Iran and Syria signed …": the conjuncts act on each other. Not for speech verbs:
+            # "A and B said …" reports what they said, not an act between them.
             for a in range(len(sources)):
                 for b in range(a + 1, len(sources)):
                     (_, (s_m, s_toks)), (_, (t_m, t_toks)) = sources[a], sources[b]
@@ -217,8 +246,8 @@ def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep
                     if deep_targets:  # PETRARCH: each member of a compound subject acts on the others
                         yield Triple(sentence_index, verb.i, t_m, s_m, t_toks, s_toks, f"{voice}:compound-subject", attribution, quote)
         else:
-            _, (s_m, s_toks) = sources[0]
-            yield Triple(sentence_index, verb.i, s_m, None, s_toks, frozenset(), f"{voice}:no-target", attribution, quote)
+            for _, (s_m, s_toks) in sources[: 1 if len(sources) == 1 or verb.lemma_.lower() not in SPEECH_VERBS else None]:
+                yield Triple(sentence_index, verb.i, s_m, None, s_toks, frozenset(), f"{voice}:no-target", attribution, quote)
 
 
 def _role_alternatives(
@@ -231,7 +260,10 @@ def _role_alternatives(
     ``+`` fall ("- + * FROM $": the actor after "from" is the source); the classifier keeps one
     of these only when such a pattern matches it better than the parse's own pair.
     """
-    near = sorted({t.i for t in verb.subtree} | {h.i for h in heads})
+    near = {t.i for t in verb.subtree} | {h.i for h in heads}
+    if verb.dep_ in ("ccomp", "advcl", "xcomp") and verb.head.i < verb.i:  # "+ HOSTING * MAY_DAY $": the governing verb's actors
+        near |= {t.i for c in verb.head.children if c.i < verb.i and c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+    near = sorted(near)
     coded = [i for i in near if i in actors and _coded_actor(actors[i][0])]
     for a in coded:
         for b in coded:

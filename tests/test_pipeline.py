@@ -98,3 +98,8 @@ def test_same_event_told_twice_is_merged(code):
     assert signed[0].mentions == (0, 1)
     assert signed[0].date.how == "weekday:on Wednesday"
     assert signed[0].location is not None and signed[0].location.name == "Damascus"
+
+
+def test_compound_subject_of_a_speech_verb_is_not_an_event_between_them(code):
+    events = code("Iran and Syria said on Wednesday that Turkey had attacked Kurdish fighters.", "2020-07-08")
+    assert not any({e.source.actor.country, e.target.actor.country if e.target else None} == {"IRN", "SYR"} for e in events)

@@ -223,3 +223,13 @@ def test_cameo_known_defects_are_noted(cameo: VerbDictionary) -> None:
     # "&FIGHT_CRIM" reads as &FIGHT then CRIM (PETRARCH splits pattern words on "_"): no note
     assert "&FIGHT_CRIM" not in notes
     assert ":2374: stray ')'" in notes
+
+
+def test_pattern_words_written_against_the_verb() -> None:
+    from eventcoder.events.verbdict import parse_pattern
+
+    tight = parse_pattern("ALLOW", " RECENTLY_*  [025]", 1, "x.txt")
+    assert tight.tight_pre and not tight.tight_post and tight.pre == (Word("RECENTLY", True),)
+    loose = parse_pattern("ALLOW", " RECENTLY *  [025]", 2, "x.txt")
+    assert not loose.tight_pre
+    assert parse_pattern("LASH", " *_OUT AT +  [120]", 3, "x.txt").tight_post

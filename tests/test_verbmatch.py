@@ -238,3 +238,31 @@ def test_flat_matching_reads_a_that_clause_and_the_reporting_verb(verb_of: Any, 
     assert code_verb(vdict, allowed, flat=True).code == "027"  # PETRARCH's verb phrase holds it
     act = verb_of("Ethiopia indicated it would act now with Libya.", "act")
     assert code_verb(vdict, act, flat=True).code == "1010"
+
+
+PETRARCH_SIDE = """--- ALLOW  [080] ---
+ALLOW
+- RECENTLY_*  [025]
+- * EFFORT  [987]
+- * FXLL  [+++]
+
+--- BREAK [1717] ---
+BREAK { BROKE BROKEN }
+- * IN $  [075]
+"""
+
+
+def test_petrarch_side_matching(tmp_path: Path, verb_of: Any) -> None:
+    path = tmp_path / "side.txt"
+    path.write_text(PETRARCH_SIDE, encoding="utf-8")
+    vdict = VerbDictionary.load(path)
+    # "RECENTLY_*": the word must touch the verb
+    assert code_verb(vdict, verb_of("Gollum recently allowed it.", "allowed"), flat=True).code == "025"
+    assert code_verb(vdict, verb_of("Gollum recently did allow it.", "allow"), flat=True).code == "080"
+    # a two-letter pattern word is a word, not a stem: IN is not INTO
+    assert code_verb(vdict, verb_of("Gollum broke into the parade.", "broke")).code == "1717"
+    assert code_verb(vdict, verb_of("Gollum broke in the parade.", "broke")).code == "075"
+    # PETRARCH (flat) matches words as written, without TABARI stems; a [+++] pattern never fires
+    assert code_verb(vdict, verb_of("Gollum allowed efforts.", "allowed")).code == "987"
+    assert code_verb(vdict, verb_of("Gollum allowed efforts.", "allowed"), flat=True).code == "080"
+    assert code_verb(vdict, verb_of("Gollum allowed fxll ties.", "allowed"), flat=True).code == "080"

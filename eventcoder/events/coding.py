@@ -41,9 +41,13 @@ def _directions(coding: VerbCoding, triple: Triple) -> list[tuple[VerbCoding, Tr
 
 def classify(
     triples: Sequence[Triple], doc: Any, verbs: VerbDictionary, tables: CodeTables, *,
-    require_target: bool = False, both_directions: bool = False,
+    require_target: bool | None = None, both_directions: bool = False,
 ) -> list[Coded]:
     """Code each triple's predicate with the PETRARCH verb dictionary.
+
+    ``require_target``: True codes only events with a target (PETRARCH's require_dyad), False
+    codes target-less ones too, None (default) keeps target-less events only for PLOVER types
+    that do not need a recipient.
 
     ``both_directions`` (PETRARCH semantics): a ``[a:b]`` code gives two events, a (source →
     target) and b (target → source), and patterns are matched flat (see ``code_verb``);
@@ -84,15 +88,24 @@ def _bind_roles(found: list[tuple[Triple, VerbCoding | None]]) -> list[tuple[Tri
         alts = [
             (t, c) for t, c in group
             if t.via == "alt-roles" and c is not None and c.slots and c.weight > floor
-            and ("$" in c.slots or t.source_tokens in sources) and ("+" in c.slots or t.target_tokens in targets)
+            and ("$" in c.slots or t.source_tokens in sources or _upper_source(t, sources))
+            and ("+" in c.slots or t.target_tokens in targets)
         ]
         if alts:
             top = max(c.weight for _, c in alts if c is not None)
             best = [(t, c) for t, c in alts if c is not None and c.weight == top]
             first = min(_first_slot_token(t, c) for t, c in best)  # PETRARCH binds a slot to its first fit
             own = [(t, c) for t, c in best if _first_slot_token(t, c) == first]
+            if len({t.source_tokens for t, _ in own}) > 1 and all(_upper_source(t, sources) for t, _ in own):
+                earliest = min(min(t.source_tokens) for t, _ in own)
+                own = [(t, c) for t, c in own if min(t.source_tokens) == earliest]
         out.extend(own)
     return out
+
+
+def _upper_source(triple: Triple, sources: set[frozenset[int]]) -> bool:
+    """"- NOTED + * [115]": ``+`` took the clause's own subject, so an actor before it acts."""
+    return triple.target_tokens in sources and min(triple.source_tokens, default=0) < min(triple.target_tokens, default=0)
 
 
 def _first_slot_token(triple: Triple, coding: VerbCoding | None) -> tuple[int, int]:
@@ -103,7 +116,7 @@ def _first_slot_token(triple: Triple, coding: VerbCoding | None) -> tuple[int, i
     return target, source
 
 
-def _coded(coding: VerbCoding, triple: Triple, tables: CodeTables, require_target: bool) -> Coded | None:
+def _coded(coding: VerbCoding, triple: Triple, tables: CodeTables, require_target: bool | None) -> Coded | None:
     """One triple with its verb coding → a Coded event, or None (no event)."""
     code = coding.code or coding.reciprocal or ""
     if not coding.code:  # "[:173]": only the reversed reading is an event
@@ -116,7 +129,7 @@ def _coded(coding: VerbCoding, triple: Triple, tables: CodeTables, require_targe
             return None
         code = root
     info = tables.cameo(code)
-    if triple.target is None:
+    if triple.target is None and require_target is not False:
         if require_target or info.plover_type is None or tables.plover_type(info.plover_type).requires_recipient:
             return None
     where = f"{coding.verb} {coding.pattern}".strip() if coding.pattern else f"{coding.verb} (verb default)"

@@ -99,6 +99,8 @@ class VerbPattern:
     text: str  # normalised: "- * &TREATY [057:057]"
     line_no: int
     path: str
+    tight_pre: bool = False  # "RECENTLY_*": the last pre element right before the verb
+    tight_post: bool = False  # "*_OUT": the first post element right after the verb
 
     @property
     def key(self) -> tuple[str, str]:
@@ -367,7 +369,8 @@ def parse_pattern(block: str, body: str, line_no: int, path: str, notes: list[st
     pre_text, post_text = lhs.split("*")
     text = " ".join(["-", *pre_text.split(), "*", *post_text.split(), f"[{found.group(1).strip()}]"])
     pre, post = parse_elements(pre_text, notes), parse_elements(post_text, notes)
-    return VerbPattern(block, pre, post, code, reciprocal, text, line_no, path)
+    tight = (pre_text.endswith("_") and bool(pre_text.strip()), post_text.startswith("_") and bool(post_text.strip("_ ")))
+    return VerbPattern(block, pre, post, code, reciprocal, text, line_no, path, *tight)
 
 
 def _nest(tokens: list[str], at: int) -> tuple[tuple[Any, ...], int]:

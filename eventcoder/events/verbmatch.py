@@ -127,16 +127,18 @@ def lookup(vdict: VerbDictionary, token: Any) -> tuple[VerbEntry, frozenset[int]
 # ----------------------------------------------------------------------------- the verb's phrase
 
 
-def _is_boundary(token: Any) -> bool:
+def _is_boundary(token: Any, flat: bool = False) -> bool:
+    if flat and token.dep_ == "acl" and token.tag_ == "VBN":  # PETRARCH: "assurances sent from X" is in the phrase
+        return False
     return token.dep_ in CLAUSE_DEPS or (token.dep_ in VERBAL_ONLY_DEPS and token.pos_ in VERB_POS)
 
 
-def _phrase(root: Any, ignored: frozenset[str] = IGNORED_DEPS) -> list[Any]:
+def _phrase(root: Any, ignored: frozenset[str] = IGNORED_DEPS, *, flat: bool = False) -> list[Any]:
     """Dependents of ``root`` down to (not into) separate clauses, without auxiliaries etc."""
     out, stack = [], list(root.children)
     while stack:
         token = stack.pop()
-        if _is_boundary(token) or token.dep_ in ignored:
+        if _is_boundary(token, flat) or token.dep_ in ignored:
             continue
         out.append(token)
         stack.extend(token.children)
@@ -162,12 +164,12 @@ def regions(verb: Any, consumed: frozenset[int] = frozenset(), *, flat: bool = F
     ``flat`` (PETRARCH's own matching): auxiliaries and negation count as words ("did n't").
     """
     ignored = frozenset({"punct"}) if flat else IGNORED_DEPS
-    tokens = [t for t in _phrase(verb, ignored) if t.i not in consumed]
+    tokens = [t for t in _phrase(verb, ignored, flat=flat) if t.i not in consumed]
     if flat:  # PETRARCH's verb phrase holds the "that" clause after it: "allowed that X isn't ..."
         for clause in (c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i):
-            tokens += [clause] + _phrase(clause, ignored)
-        if verb.dep_ == "ccomp" and verb.head.i < verb.i:  # "- INDICATED WOULD * NOW": the clause's verb
-            tokens += [verb.head] + [t for t in _phrase(verb.head, ignored) if t.i < verb.i]
+            tokens += [clause] + _phrase(clause, ignored, flat=flat)
+        if verb.dep_ in ("ccomp", "advcl", "xcomp") and verb.head.i < verb.i:  # "- INDICATED WOULD * NOW": the clause's verb
+            tokens += [verb.head] + [t for t in _phrase(verb.head, ignored, flat=flat) if t.i < verb.i]
     passive = {t.i for c in verb.children if c.dep_ == "nsubjpass" for t in c.subtree}
     pre = sorted(  # flat: a passive subject also stays before the verb ("+ * FROM $" [066])
         _borrowed_subject(verb) + [t for t in tokens if t.i < verb.i and (flat or t.i not in passive)],
@@ -225,8 +227,10 @@ class _Context:
     flat: bool = False  # "A_B" needs adjacent words only, not one noun phrase
 
 
-def _word_ok(word: Word, token: _Tok) -> bool:
-    if word.exact:
+def _word_ok(word: Word, token: _Tok, surface: bool = False) -> bool:
+    if surface:  # PETRARCH: no TABARI stems, a pattern word is the word as written
+        return word.text == token.text
+    if word.exact or len(word.text) <= 2:  # "IN" is a preposition, not the stem of "INTO"
         return word.text in token.forms
     return any(form.startswith(word.text) for form in token.forms)
 
@@ -252,7 +256,7 @@ def _single_ok(atom: Word | SynsetRef | Slot, token: _Tok, ctx: _Context) -> boo
             synset = ctx.vdict.synset(atom.name)
             ctx.memo[key] = synset is not None and synset.has_word(token.forms)
         else:
-            ctx.memo[key] = _slot_ok(atom, token, ctx) if isinstance(atom, Slot) else _word_ok(atom, token)
+            ctx.memo[key] = _slot_ok(atom, token, ctx) if isinstance(atom, Slot) else _word_ok(atom, token, ctx.flat)
     return ctx.memo[key]
 
 
@@ -332,9 +336,17 @@ def _sequence(elements: Sequence[Element], tokens: Sequence[_Tok], tag: str, pos
 
 
 def matches(pattern: VerbPattern, pre: Sequence[_Tok], post: Sequence[_Tok], ctx: _Context) -> bool:
-    return any(True for _ in _sequence(pattern.pre, pre, "pre", 0, ctx)) and any(
-        True for _ in _sequence(pattern.post, post, "post", 0, ctx)
-    )
+    """Both sides match; a side written against the verb ("RECENTLY_*") must touch it."""
+    if pattern.tight_pre:
+        pre_ok = any(end == len(pre) for end in _sequence(pattern.pre, pre, "pre", 0, ctx))
+    else:
+        pre_ok = any(True for _ in _sequence(pattern.pre, pre, "pre", 0, ctx))
+    if not pre_ok:
+        return False
+    if pattern.tight_post and pattern.post:
+        first, rest = pattern.post[0], pattern.post[1:]
+        return any(True for end in _element_at(first, post, "post", 0, ctx) for _ in _sequence(rest, post, "post", end, ctx))
+    return any(True for _ in _sequence(pattern.post, post, "post", 0, ctx))
 
 
 def weight(elements: Sequence[Element]) -> tuple[int, int]:
@@ -374,6 +386,8 @@ def code_verb(
     rank = {path: i for i, path in enumerate(vdict.paths)}
     best: tuple[tuple[int, int, int, int], VerbPattern] | None = None
     for pattern in vdict.patterns_for(entry):
+        if flat and pattern.code == "+++":  # PETRARCH never implemented TABARI's complex codings
+            continue
         if not matches(pattern, pre, post, ctx):
             continue
         literal, total = weight(pattern.pre + pattern.post)

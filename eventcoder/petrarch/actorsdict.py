@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -30,7 +30,7 @@ _RANGE_RE = re.compile(r"^(\S+)\s*(?:(\d+)\s*-\s*(\d+)|(<|>)?\s*(\d+))?$")
 class DatedCode:
     code: str
     start: date | None = None  # inclusive
-    end: date | None = None  # exclusive
+    end: date | None = None  # exclusive (an "A-B" range is stored with end B + 1 day)
 
     def applies(self, when: date) -> bool:
         return (self.start is None or when >= self.start) and (self.end is None or when < self.end)
@@ -47,9 +47,9 @@ class ActorEntry:
     def code_on(self, when: date | None) -> str | None:
         dated = [c for c in self.codes if c.start or c.end]
         if when is not None:
-            for c in dated:
-                if c.applies(when):
-                    return c.code
+            fits = [c for c in dated if c.applies(when)]
+            if fits:  # an interval embedded in another overrides it: the narrowest applies
+                return min(fits, key=lambda c: (c.end - c.start).days if c.start and c.end else float("inf")).code
         plain = [c.code for c in self.codes if not (c.start or c.end)]
         return plain[0] if plain else None
 
@@ -85,7 +85,7 @@ def parse_code(text: str, path: str, line_no: int, line: str) -> DatedCode | Non
         if one:  # "> date", or a bare date (read as a start date)
             return DatedCode(code, parse_date(one), None)
         if start:
-            return DatedCode(code, parse_date(start), parse_date(end))
+            return DatedCode(code, parse_date(start), parse_date(end) + timedelta(days=1))  # "A-B" holds B
     except ValueError:  # e.g. "9008223" in Phoenix.Countries: PETRARCH skips such blocks too
         return None
     return DatedCode(code)

@@ -76,21 +76,66 @@ class DictionaryResolver:
         if head.lower_ in _PRONOUNS:
             return None
         own = [t for t in phrase_tokens(head) if t.tag_ != "POS" and t.dep_ != "case"]
+        own = _regroup_trailing_phrase(head, own)
         actor_codes, agent_codes, names = self._scan(self._joined(own), when)
         tokens = own
+        shared = _shared_place(head)
+        if shared is not None and actor_codes and not agent_codes and head.i > shared[0].i:
+            if self._agent_only(shared[1], when):  # "lawmakers in Fornost and Gondor": not Gondor itself
+                return None
+        if not actor_codes and agent_codes and shared is not None and head.i < shared[0].i:
+            actor_codes = self._place_codes(shared[2], when)  # "lawmakers and officials in A and B"
+            if actor_codes:
+                return self._mention(head, own, actor_codes, agent_codes, [])
         if not actor_codes and agent_codes:  # "lawmakers in Fornost and Gondor": the agent of each
             inner = _located_in(head)
             actor_codes, _, names = self._scan(_words(inner), when)
             tokens = own + inner
         if not actor_codes and not agent_codes:
             return None
-        if len(actor_codes) > 1:  # "the population of A of the prince of B": A alone
+        owners = self._owner_codes(head, when) if len(actor_codes) > 1 else []
+        if owners:  # "Gondor and Arnor's Elrond": PETRARCH reads the possessors' actors first
+            actor_codes = owners
+        elif len(actor_codes) > 1:  # "the population of A of the prince of B": A alone
             core, _, _ = self._scan(self._joined(_core(own, head)), when)
             actor_codes = core or actor_codes[:1]
+        if actor_codes:  # "Eriadori and Calenardhon leaders": the leaders of each
+            for member in _listed_modifiers(head):
+                more, _, _ = self._scan(self._joined(phrase_tokens(member)), when)
+                actor_codes += [c for c in more if c not in actor_codes]
         if agent_codes and actor_codes:  # "the ambassadors of A, B and C": the agent of each
             for member in _listed_places(head):
                 more, _, _ = self._scan(self._joined(phrase_tokens(member)), when)
                 actor_codes += [c for c in more if c not in actor_codes]
+        return self._mention(head, tokens, actor_codes, agent_codes, names)
+
+    def _owner_codes(self, head: Any, when: date) -> list[str]:
+        """Actor codes of the possessors of ``head`` and the nouns coordinated with them."""
+        stack = [c for c in head.children if c.dep_ == "poss"]
+        codes: list[str] = []
+        while stack:
+            tok = stack.pop(0)
+            found, _, _ = self._scan(self._joined([t for t in phrase_tokens(tok) if t.tag_ != "POS" and t.dep_ != "case"]), when)
+            codes += [c for c in found if c not in codes]
+            stack.extend(c for c in tok.children if c.dep_ == "conj")
+        return codes
+
+    def _agent_only(self, tokens: Sequence[Any], when: date) -> bool:
+        actor_codes, agent_codes, _ = self._scan(self._joined(tokens), when)
+        return bool(agent_codes) and not actor_codes
+
+    def _place_codes(self, places: Sequence[Any], when: date) -> list[str]:
+        codes: list[str] = []
+        for place in places:
+            found, agents, _ = self._scan(self._joined(phrase_tokens(place)), when)
+            if agents or not found:
+                return []
+            codes += [c for c in found if c not in codes]
+        return codes
+
+    def _mention(
+        self, head: Any, tokens: Sequence[Any], actor_codes: list[str], agent_codes: list[tuple[str, bool]], names: list[str],
+    ) -> Mention | None:
         codes = [c for c in (_combine(a, agent_codes) for a in actor_codes or [None]) if c is not None]
         if not codes:
             return None
@@ -171,6 +216,69 @@ def _core(tokens: Sequence[Any], head: Any) -> list[Any]:
         return False
 
     return [t for t in tokens if not inside_prep(t)]
+
+
+def _regroup_trailing_phrase(head: Any, own: list[Any]) -> list[Any]:
+    """Give an "of/in/from" phrase after the last of coordinated nouns to that last noun.
+
+    spaCy hangs "of Gondor" in "Ithilen's sheep and goats of Gondor" off "sheep"; PETRARCH's
+    tree gives it to "goats".
+    """
+    first = head
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    members = [first]
+    for m in members:
+        members.extend(c for c in m.children if c.dep_ == "conj")
+    last = max(m.i for m in members)
+    trailing = [c for c in first.children if c.dep_ == "prep" and c.lower_ in _PLACE_PREPS and c.i > last]
+    if len(members) < 2 or not trailing:
+        return own
+    moved = {t.i: t for p in trailing for t in p.subtree}
+    if head.i == last:
+        return sorted(own + [t for i, t in moved.items() if t not in own], key=lambda t: t.i)
+    return [t for t in own if t.i not in moved] if head.i == first.i else own
+
+
+def _shared_place(head: Any) -> tuple[Any, list[Any], list[Any]] | None:
+    """A coordinated list's "of/in/from" phrase shared by the members before it.
+
+    spaCy reads "Lawmakers and officials in Fornost and Gondor" as four coordinated nouns with
+    "in Fornost" hanging off the first; PETRARCH reads the agents before the phrase as located
+    in every place in and after it. Returns (the preposition, the first member's own tokens,
+    the places), or None when ``head`` is in no such list.
+    """
+    root = head
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    members = [root]
+    for m in members:
+        members.extend(c for c in m.children if c.dep_ == "conj")
+    if len(members) < 2:
+        return None
+    preps = sorted((c for m in members for c in m.children if c.dep_ == "prep" and c.lower_ in _PLACE_PREPS), key=lambda t: t.i)
+    if not preps or root.i > preps[0].i:
+        return None
+    prep = preps[0]
+    places = [g for g in prep.children if g.dep_ == "pobj"]
+    places += [m for m in members if m.i > prep.i]
+    for p in list(places):
+        places.extend(c for c in p.children if c.dep_ == "conj" and c not in places)
+    if not any(m.i > prep.i for m in members):
+        return None
+    own = [t for t in phrase_tokens(root) if t.i < prep.i]
+    return prep, own, sorted(places, key=lambda t: t.i)
+
+
+def _listed_modifiers(head: Any) -> list[Any]:
+    """Nouns coordinated with a name modifying ``head`` ("Eriadori and Calenardhon leaders")."""
+    out: list[Any] = []
+    stack = [c for m in head.children if m.dep_ in ("nmod", "compound") and m.i < head.i for c in m.children if c.dep_ == "conj" and c.i < head.i]
+    while stack:
+        tok = stack.pop()
+        out.append(tok)
+        stack.extend(c for c in tok.children if c.dep_ == "conj")
+    return sorted(out, key=lambda t: t.i)
 
 
 def _listed_places(head: Any) -> list[Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from itertools import groupby
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -40,13 +42,36 @@ def petrarch_pipeline(env: Environment, *, dictionaries: str | Path | None = Non
 
 
 def expand_codes(source: str, target: str, event: str) -> list[Coding]:
-    """One coding per pair of a compound actor's codes: ``FRO/BIL/SAM`` → three sources."""
-    return [(s, t, event) for s in source.split("/") for t in target.split("/")]
+    """One coding per pair of a compound actor's codes: ``FRO/BIL/SAM`` → three sources.
+
+    An actor acting on itself (GON → GON, from two mentions of one name) is no event.
+    """
+    return [(s, t, event) for s in source.split("/") for t in target.split("/") if s != t or s.startswith("---")]
+
+
+_SPLIT_PREFIX = re.compile(r"\b([a-z]{2,})- (?=[A-Z])")
+
+
+def rejoin_prefixes(text: str) -> str:
+    """Undo a split hyphenated prefix before a name: ``anti- Gondor`` → ``anti-Gondor``."""
+    return _SPLIT_PREFIX.sub(r"\1-", text)
 
 
 def code_records(records: Sequence[Record], pipeline: Pipeline) -> Iterator[RecordResult]:
+    """Code each record's text from scratch (its supplied parse is never used), with the
+    ``require_dyad`` option the file sets for it (``<Config>`` elements between records)."""
+    default = pipeline.require_dyad
+    try:
+        for require_dyad, group in groupby(records, key=lambda r: r.require_dyad):
+            pipeline.require_dyad = require_dyad
+            yield from _code_group(list(group), pipeline)
+    finally:
+        pipeline.require_dyad = default
+
+
+def _code_group(records: Sequence[Record], pipeline: Pipeline) -> Iterator[RecordResult]:
     articles = [
-        Article(id=stable_id("petrarch", r.id, r.text), headline="", text=r.text, published=r.date, origin=r.id)
+        Article(id=stable_id("petrarch", r.id, r.text), headline="", text=rejoin_prefixes(r.text), published=r.date, origin=r.id)
         for r in records
     ]
     for record, result in zip(records, pipeline.code_articles(articles)):

@@ -3,7 +3,8 @@
 PETRARCH layout: ``<Sentence date id category>`` enclosing ``<EventCoding sourcecode targetcode
 eventcode>`` (or ``noevents="True"``), ``<Text>`` and ``<Parse>``. UniversalPetrarch layout: a
 self-closing ``<Sentence … />`` followed by sibling ``<EventCoding>``, ``<Text>``, ``<Parse>``
-elements. The ``<Parse>`` is ignored: eventcoder parses the raw text itself.
+elements. The ``<Parse>`` is ignored: eventcoder parses the raw text itself (so records that
+expect PETRARCH's "bad_input_parse" error for a malformed supplied tree cannot pass).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Record:
     date: date
     text: str
     expected: tuple[Coding, ...]  # empty with noevents
+    require_dyad: bool = True  # PETRARCH option in force for this record (<Config option="require_dyad">)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,7 @@ class _Pending:
     codings: list[Coding] = field(default_factory=list)
     noevents: bool = False
     text: str = ""
+    require_dyad: bool = True
 
 
 def _date(value: str, where: str) -> date:
@@ -64,7 +67,7 @@ def _finish(p: _Pending, path: str) -> Record:
     rid = p.attrs.get("id", "?")
     category = (p.attrs.get("category") or p.attrs.get("source") or rid.split("-")[0].split("_")[0]).upper()
     text = " ".join(p.text.split())
-    return Record(rid, category, _date(p.attrs.get("date", ""), f"{path} record {rid}"), text, tuple(p.codings))
+    return Record(rid, category, _date(p.attrs.get("date", ""), f"{path} record {rid}"), text, tuple(p.codings), p.require_dyad)
 
 
 def _absorb(p: _Pending, child: ET.Element) -> None:
@@ -90,11 +93,14 @@ def read_records(path: str | Path) -> tuple[Environment, list[Record]]:
     container = sentences if sentences is not None else root
     records: list[Record] = []
     pending: _Pending | None = None
+    options = {"require_dyad": "true"}  # <Config> elements between records change options from there on
     for child in container:
-        if child.tag == "Sentence":
+        if child.tag == "Config" and child.get("option"):
+            options[child.get("option", "").strip().lower()] = child.get("value", "").strip().lower()
+        elif child.tag == "Sentence":
             if pending is not None:
                 records.append(_finish(pending, str(path)))
-            pending = _Pending(dict(child.attrib))
+            pending = _Pending(dict(child.attrib), require_dyad=options.get("require_dyad") != "false")
             for inner in child:
                 _absorb(pending, inner)
         elif pending is not None and child.tag in {"EventCoding", "Text", "Parse"}:
