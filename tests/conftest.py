@@ -63,3 +63,17 @@ def cameo():
     from eventcoder.events.verbdict import VerbDictionary
 
     return VerbDictionary.load(cameo_path())
+
+
+def build_examples_store(directory: Path, pipeline) -> Path:
+    """A store with examples/articles/ coded by the real pipeline and linked."""
+    from eventcoder.link import link_pending
+    from eventcoder.run import code_inputs
+    from eventcoder.settings import Settings
+    from eventcoder.store import EventStore
+
+    path = directory / "events.duckdb"
+    with EventStore(path) as store:
+        code_inputs([str(EXAMPLES / "articles")], settings=Settings(db=str(path)), store=store, pipeline=pipeline)
+        link_pending(store)
+    return path

@@ -11,6 +11,7 @@ import pytest
 
 pytest.importorskip("fastapi")
 pytest.importorskip("pandas")
+from conftest import build_examples_store
 from fastapi.testclient import TestClient  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,16 +22,7 @@ UKR_RUS = {"source": "UKR", "target": "RUS"}
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory, pipeline) -> Path:
-    from eventcoder.link import link_pending
-    from eventcoder.run import code_inputs
-    from eventcoder.settings import Settings
-    from eventcoder.store import EventStore
-
-    path = tmp_path_factory.mktemp("api") / "events.duckdb"
-    with EventStore(path) as store:
-        code_inputs([str(ROOT / "examples" / "articles")], settings=Settings(db=str(path)), store=store, pipeline=pipeline)
-        link_pending(store)
-    return path
+    return build_examples_store(tmp_path_factory.mktemp("api"), pipeline)
 
 
 @pytest.fixture(scope="module")

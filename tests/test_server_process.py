@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import build_examples_store
 
 pytest.importorskip("uvicorn")
 pytest.importorskip("pandas")
@@ -24,16 +25,7 @@ TOKEN = "process-token-0123456789"
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory, pipeline) -> Path:
-    from eventcoder.link import link_pending
-    from eventcoder.run import code_inputs
-    from eventcoder.settings import Settings
-    from eventcoder.store import EventStore
-
-    path = tmp_path_factory.mktemp("process") / "events.duckdb"
-    with EventStore(path) as store:
-        code_inputs([str(ROOT / "examples" / "articles")], settings=Settings(db=str(path)), store=store, pipeline=pipeline)
-        link_pending(store)
-    return path
+    return build_examples_store(tmp_path_factory.mktemp("process"), pipeline)
 
 
 def _free_port() -> int:

@@ -11,6 +11,7 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("pandas")
 schemathesis = pytest.importorskip("schemathesis")
+from conftest import build_examples_store
 from fastapi.testclient import TestClient  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
@@ -27,16 +28,7 @@ FILTERS = ("since", "until", "country", "source", "target", "actor", "cameo", "r
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory, pipeline) -> Path:
-    from eventcoder.link import link_pending
-    from eventcoder.run import code_inputs
-    from eventcoder.settings import Settings
-    from eventcoder.store import EventStore
-
-    path = tmp_path_factory.mktemp("security") / "events.duckdb"
-    with EventStore(path) as store:
-        code_inputs([str(ROOT / "examples" / "articles")], settings=Settings(db=str(path)), store=store, pipeline=pipeline)
-        link_pending(store)
-    return path
+    return build_examples_store(tmp_path_factory.mktemp("security"), pipeline)
 
 
 @pytest.fixture(scope="module")
