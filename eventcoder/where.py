@@ -105,6 +105,15 @@ def place_candidates(sentence: Any, trigger: Any) -> Iterator[_Candidate]:
         for prep in _locative_children(obj):
             seen.add(prep.i)
             yield from _from_preposition(sentence, prep)
+    # A place on the partner the trigger acts with: "met with his counterpart in Cairo".
+    partners = [
+        g for c in trigger.children if c.dep_ == "prep" and c.text.lower() == "with"
+        for g in c.children if g.dep_ == "pobj"
+    ]
+    for obj in partners:
+        for prep in _locative_children(obj):
+            seen.add(prep.i)
+            yield from _from_preposition(sentence, prep)
     # Locatives on the trigger's other arguments ("an agreement in Damascus was signed"), not ones
     # buried deeper ("settled by deployment in Syria" does not say where the settling happens).
     arguments = [c for c in trigger.children if c.dep_ in _ARGUMENT_DEPS]

@@ -103,3 +103,9 @@ def test_same_event_told_twice_is_merged(code):
 def test_compound_subject_of_a_speech_verb_is_not_an_event_between_them(code):
     events = code("Iran and Syria said on Wednesday that Turkey had attacked Kurdish fighters.", "2020-07-08")
     assert not any({e.source.actor.country, e.target.actor.country if e.target else None} == {"IRN", "SYR"} for e in events)
+
+
+def test_place_on_the_partner_of_a_meeting(code):
+    (event,) = code("The Egyptian foreign minister met with his Israeli counterpart in Cairo on Sunday.", "2021-05-12")
+    assert event.location is not None and event.location.name == "Cairo" and event.location.country == "EGY"
+    assert event.location.how.startswith("prep:in Cairo")
