@@ -65,8 +65,8 @@ def cameo():
     return VerbDictionary.load(cameo_path())
 
 
-def build_examples_store(directory: Path, pipeline) -> Path:
-    """A store with examples/articles/ coded by the real pipeline and linked."""
+def build_examples_store(directory: Path, pipeline, inputs: Path = EXAMPLES / "articles") -> Path:
+    """A store with ``inputs`` (default examples/articles/) coded by the real pipeline and linked."""
     from eventcoder.link import link_pending
     from eventcoder.run import code_inputs
     from eventcoder.settings import Settings
@@ -74,6 +74,6 @@ def build_examples_store(directory: Path, pipeline) -> Path:
 
     path = directory / "events.duckdb"
     with EventStore(path) as store:
-        code_inputs([str(EXAMPLES / "articles")], settings=Settings(db=str(path)), store=store, pipeline=pipeline)
+        code_inputs([str(inputs)], settings=Settings(db=str(path)), store=store, pipeline=pipeline)
         link_pending(store)
     return path

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import build_examples_store
 
 from eventcoder import analysis as A
 from eventcoder.errors import ConfigError, EventcoderError
-from eventcoder.link import link_events
 from eventcoder.plots import plot_network, plot_series
-from eventcoder.settings import Settings
 from eventcoder.store import EventStore
 from eventcoder.store.datasets import EventFilter
 
@@ -20,12 +19,7 @@ CORPUS = Path(__file__).parent / "fixtures" / "linking" / "wire.jsonl"
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, pipeline):
-    from eventcoder.run import code_inputs
-
-    path = tmp_path_factory.mktemp("analysis") / "store.duckdb"
-    with EventStore(path) as s:
-        code_inputs([str(CORPUS)], settings=Settings(db=str(path)), store=s, pipeline=pipeline)
-        link_events(s)
+    path = build_examples_store(tmp_path_factory.mktemp("analysis"), pipeline, inputs=CORPUS)
     with EventStore.open_reader(path) as reader:
         yield reader
 

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import build_examples_store
 
 from eventcoder.errors import ConfigError
 from eventcoder.export import FORMATS, OWN_COLUMNS, columns_for, export_events
 from eventcoder.export_formats import Tables, markup
-from eventcoder.link import link_events
-from eventcoder.settings import Settings
 from eventcoder.store import EventStore
 from eventcoder.store.datasets import EventFilter
 
@@ -29,12 +28,7 @@ PACKAGED = ROOT / "eventcoder" / "data" / "formats" / "export_schemas.json"
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, pipeline):
-    from eventcoder.run import code_inputs
-
-    path = tmp_path_factory.mktemp("export") / "store.duckdb"
-    with EventStore(path) as s:
-        code_inputs([str(CORPUS)], settings=Settings(db=str(path)), store=s, pipeline=pipeline)
-        link_events(s)
+    path = build_examples_store(tmp_path_factory.mktemp("export"), pipeline, inputs=CORPUS)
     with EventStore.open_reader(path) as reader:
         yield reader
 

@@ -270,10 +270,10 @@ def _shared_place(head: Any) -> tuple[Any, list[Any], list[Any]] | None:
     return prep, own, sorted(places, key=lambda t: t.i)
 
 
-def _listed_modifiers(head: Any) -> list[Any]:
-    """Nouns coordinated with a name modifying ``head`` ("Eriadori and Calenardhon leaders")."""
+def _conj_chain(starts: list[Any]) -> list[Any]:
+    """The start tokens and every token coordinated below them, in sentence order."""
     out: list[Any] = []
-    stack = [c for m in head.children if m.dep_ in ("nmod", "compound") and m.i < head.i for c in m.children if c.dep_ == "conj" and c.i < head.i]
+    stack = list(starts)
     while stack:
         tok = stack.pop()
         out.append(tok)
@@ -281,16 +281,20 @@ def _listed_modifiers(head: Any) -> list[Any]:
     return sorted(out, key=lambda t: t.i)
 
 
+def _listed_modifiers(head: Any) -> list[Any]:
+    """Nouns coordinated with a name modifying ``head`` ("Eriadori and Calenardhon leaders")."""
+    return _conj_chain([
+        c for m in head.children if m.dep_ in ("nmod", "compound") and m.i < head.i
+        for c in m.children if c.dep_ == "conj" and c.i < head.i
+    ])
+
+
 def _listed_places(head: Any) -> list[Any]:
     """Nouns coordinated with the object of an agent's "of/in/from" phrase (not that object)."""
-    out: list[Any] = []
-    for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in _PLACE_PREPS):
-        stack = [c for g in prep.children if g.dep_ == "pobj" for c in g.children if c.dep_ == "conj"]
-        while stack:
-            tok = stack.pop()
-            out.append(tok)
-            stack.extend(c for c in tok.children if c.dep_ == "conj")
-    return sorted(out, key=lambda t: t.i)
+    return _conj_chain([
+        c for prep in head.children if prep.dep_ == "prep" and prep.lower_ in _PLACE_PREPS
+        for g in prep.children if g.dep_ == "pobj" for c in g.children if c.dep_ == "conj"
+    ])
 
 
 def _located_in(head: Any) -> list[Any]:
