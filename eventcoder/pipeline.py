@@ -1,6 +1,6 @@
 """The Pipeline: named stages from an Article to its Events.
 
-parse → actors → relations → classify → modality → when → where → merge
+parse → actors → relations → classify → modality → learned → when → where → merge
 
 Models and dictionaries are loaded once when the Pipeline is built and belong to it (no
 module-level caches), so each worker process builds its own. A failure inside a stage becomes a
@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from .actors import ActorResolver, ArticleMemory
-from .errors import EventcoderError, StageError
+from .errors import ConfigError, EventcoderError, StageError
 from .events.coding import Coded, apply_modality, classify, distinct_events, merge_events
 from .events.ontology import CodeTables
 from .events.verbdict import VerbDictionary
 from .petrarch.discards import Discards, IssueDictionary, read_issues
 from .gazetteer import Gazetteer
+from .learned.recode import recode
 from .lexicon import Lexicon
 from .nlp import load_model
 from .records import Article, Event, Rejection, stable_id
@@ -31,7 +32,7 @@ from .settings import Settings
 from .when import DateResolver
 from .where import locate
 
-STAGES = ("parse", "actors", "relations", "classify", "modality", "when", "where", "merge")
+STAGES = ("parse", "actors", "relations", "classify", "modality", "learned", "when", "where", "merge")
 _HEAD_POS = frozenset({"PROPN", "NOUN", "PRON"})
 _MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "npadvmod", "nummod"})
 
@@ -79,6 +80,7 @@ class Pipeline:
     require_dyad: bool = False  # PETRARCH's require_dyad: code only events with a target
     petrarch: bool = False  # PETRARCH semantics: "[a:b]" codes both directions, no modality or dyad merge
     issue_codes: IssueDictionary | None = None  # issue keywords; default: the shipped Phoenix.IssueCoding.txt
+    combined: Any = None  # CombinedCoder re-scoring coded pairs; loaded when settings.coder == "combined"
     dates: DateResolver = field(init=False)
 
     def __post_init__(self) -> None:
@@ -96,6 +98,12 @@ class Pipeline:
             self.resolver = ActorResolver(self.lexicon)
         if self.issue_codes is None:
             self.issue_codes = read_issues(shipped_data_dir() / "dictionaries" / "Phoenix.IssueCoding.txt")
+        if self.settings.coder not in ("dictionary", "combined"):
+            raise ConfigError(f"setting 'coder': {self.settings.coder!r} is not one of dictionary, combined")
+        if self.combined is None and self.settings.coder == "combined" and not self.petrarch:
+            from .learned.combine import CombinedCoder
+
+            self.combined = CombinedCoder.load(threads=self.settings.learned_threads)
         self.dates = DateResolver()
 
     # -- public API -------------------------------------------------------------------------
@@ -165,6 +173,9 @@ class Pipeline:
                 with _stage("modality", article):
                     coded, n = apply_modality(coded, doc, self.tables)  # type: ignore[arg-type]
                     dropped += n
+            if self.combined is not None and not self.petrarch and coded:  # after modality: PLV codes "will X" as AGREE
+                with _stage("learned", article):
+                    coded = recode(coded, sent, self.combined, self.tables)  # type: ignore[arg-type]
             for item in coded:
                 events.append(self._to_event(article, doc, sent, item, published, countries))
         with _stage("merge", article):

