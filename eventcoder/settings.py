@@ -37,6 +37,10 @@ class Settings:
     learned_threads: int = 0
     """Threads for the learned coder's ONNX Runtime session (0: its default)."""
 
+    def for_worker(self) -> "Settings":
+        """Settings for one of several worker processes: one learned-coder thread unless set."""
+        return self if self.learned_threads else replace(self, learned_threads=1)
+
     @classmethod
     def describe(cls) -> list[tuple[str, Any, str]]:
         docs = _field_docs()

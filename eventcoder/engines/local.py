@@ -219,7 +219,7 @@ def worker_main(settings: Settings, inbox: Any, outbox: Any, parent: int) -> Non
     worker = str(os.getpid())
     try:
         # one thread for the learned coder per worker: the workers already fill the cores
-        pipeline = Pipeline(settings if settings.learned_threads else settings.override(learned_threads=1))
+        pipeline = Pipeline(settings.for_worker())
     except BaseException as exc:  # report, do not hang the parent
         outbox.put(("failed", -1, f"{type(exc).__name__}: {exc}"))
         return

@@ -163,7 +163,7 @@ class ShardCoder:
         import ray
 
         # one thread for the learned coder per worker: the workers already fill the cores
-        self.pipeline = Pipeline(settings if settings.learned_threads else settings.override(learned_threads=1))
+        self.pipeline = Pipeline(settings.for_worker())
         self.options = options
         self.known: frozenset[str] = ray.get(known[0])
         self.spool = Spool(spool_dir)

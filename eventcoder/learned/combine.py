@@ -22,7 +22,7 @@ import numpy as np
 
 from eventcoder.errors import ResourceError
 
-from .pair_model import PairModel, shipped_model_dir
+from .pair_model import PairModel, log_probabilities, shipped_model_dir
 
 STACK = "stack.npz"
 CAMEO_ROOTS = tuple(f"{i:02d}" for i in range(1, 21))
@@ -51,11 +51,6 @@ class LinearHead:
             raise ResourceError(f"no stacked head at {path}: run scripts/train_classifier.py")
         with np.load(path, allow_pickle=False) as data:
             return cls(tuple(str(x) for x in data["labels"]), data["coef"], data["intercept"])
-
-
-def log_probabilities(logits: np.ndarray) -> np.ndarray:
-    z = logits - logits.max(-1, keepdims=True)
-    return z - np.log(np.exp(z).sum(-1, keepdims=True))
 
 
 def dictionary_features(roots: Sequence[str | None], cameos: Sequence[str | None], labels: Sequence[str]) -> np.ndarray:

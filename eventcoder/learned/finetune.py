@@ -22,7 +22,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .markers import Batch, MarkedText, make_batch
+from .markers import Batch, MarkedText, length_batches, make_batch
 
 HIDDEN = 384
 HEADS = 12
@@ -218,10 +218,8 @@ def train(
 def predict_logits(model: PairClassifier, tokenizer: Any, texts: Sequence[MarkedText], *, batch_size: int = 64) -> np.ndarray:
     """Logits for each text (batches sorted by length)."""
     model.eval()
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i].text))
     out = np.zeros((len(texts), model.head.out_features), dtype=np.float32)
-    for start in range(0, len(order), batch_size):
-        chunk = order[start:start + batch_size]
+    for chunk in length_batches(texts, batch_size):
         out[chunk] = model(*_tensors(make_batch(tokenizer, [texts[i] for i in chunk]))).numpy()
     return out
 

@@ -8,15 +8,15 @@ falls back to the first ([CLS]) row.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .plv import TAG
+
 MARKERS = {"<s>": "@ ", "</s>": " @", "<t>": "# ", "</t>": " #"}
-_TAG = re.compile(r"</?[st]>")
 MAX_TOKENS = 128
 
 
@@ -35,7 +35,7 @@ def marker_text(marked_sentence: str) -> MarkedText:
     length = 0
     opened = {"<s>": -1, "<t>": -1}
     last = 0
-    for match in _TAG.finditer(marked_sentence):
+    for match in TAG.finditer(marked_sentence):
         piece = marked_sentence[last:match.start()]
         out.append(piece)
         length += len(piece)
@@ -79,6 +79,13 @@ def make_batch(tokenizer: Any, texts: Sequence[MarkedText]) -> Batch:
         mask[row, :len(enc.ids)] = 1
         marks[row] = (_row(enc.offsets, text.source_at), _row(enc.offsets, text.target_at))
     return Batch(ids, mask, marks)
+
+
+def length_batches(texts: Sequence[MarkedText], size: int) -> Iterator[list[int]]:
+    """Indexes of ``texts`` in batches of ``size``, shortest texts first (little padding per batch)."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i].text))
+    for start in range(0, len(order), size):
+        yield order[start:start + size]
 
 
 def load_tokenizer(path: str) -> Any:

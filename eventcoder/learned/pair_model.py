@@ -19,7 +19,7 @@ import numpy as np
 
 from eventcoder.errors import ResourceError
 
-from .markers import load_tokenizer, make_batch, marker_text
+from .markers import length_batches, load_tokenizer, make_batch, marker_text
 
 GRAPH = "pair_coder.onnx"
 META = "pair_coder.json"
@@ -38,9 +38,9 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def softmax(logits: np.ndarray) -> np.ndarray:
-    z = np.exp(logits - logits.max(-1, keepdims=True))
-    return z / z.sum(-1, keepdims=True)
+def log_probabilities(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(-1, keepdims=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +78,11 @@ class PairModel:
         """One row of logits per marked sentence (batches grouped by length)."""
         texts = [marker_text(s) for s in marked_sentences]
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i].text))
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start:start + self.batch_size]
+        for chunk in length_batches(texts, self.batch_size):
             batch = make_batch(self.tokenizer, [texts[i] for i in chunk])
             (logits,) = self.session.run(["logits"], {"ids": batch.ids, "mask": batch.mask, "marks": batch.marks})
             out[chunk] = logits
         return out
 
     def probabilities(self, marked_sentences: Sequence[str]) -> np.ndarray:
-        return softmax(self.logits(marked_sentences)) if marked_sentences else np.zeros((0, len(self.labels)))
+        return np.exp(log_probabilities(self.logits(marked_sentences))) if marked_sentences else np.zeros((0, len(self.labels)))

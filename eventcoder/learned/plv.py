@@ -24,7 +24,7 @@ ROOT_PENTA = {
     "ACCUSE": "3", "REJECT": "3", "REQUEST": "3", "THREATEN": "3",
     "ASSAULT": "4", "COERCE": "4", "MOBILIZE": "4", "PROTEST": "4", "SANCTION": "4",
 }
-_TAG = re.compile(r"</?[st]>")
+TAG = re.compile(r"</?[st]>")  # the <s>, </s>, <t>, </t> tags of a marked sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ def marked_spans(pair: PlvPair) -> tuple[tuple[int, int] | None, tuple[int, int]
     spans: dict[str, list[int]] = {}
     pos = 0
     last = 0
-    for match in _TAG.finditer(pair.marked_sentence):
+    for match in TAG.finditer(pair.marked_sentence):
         piece = pair.marked_sentence[last:match.start()]
         pos += len(piece)
         spans.setdefault(match.group().strip("</>"), []).append(pos)
@@ -83,7 +83,7 @@ def marked_spans(pair: PlvPair) -> tuple[tuple[int, int] | None, tuple[int, int]
 
 def unmarked(marked: str) -> str:
     """The marked sentence with its ``<s>``/``<t>`` tags removed."""
-    return _TAG.sub("", marked)
+    return TAG.sub("", marked)
 
 
 def _span(points: list[int] | None) -> tuple[int, int] | None:

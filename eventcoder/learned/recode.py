@@ -61,15 +61,18 @@ def default_code(tables: CodeTables, root: str) -> str:
 
 def recode(coded: Sequence[Coded], sent: Any, coder: CombinedCoder, tables: CodeTables) -> list[Coded]:
     """``coded`` with each (source, target) pair's code checked by the combined coder."""
-    rows = [(i, mark_pair(sent, item.triple.source_tokens, item.triple.target_tokens))
-            for i, item in enumerate(coded) if item.triple.target is not None]
-    rows = [(i, marked) for i, marked in rows if marked and dictionary_root(tables, coded[i].code)]
+    rows = []  # (index in coded, marked sentence, dictionary root)
+    for i, item in enumerate(coded):
+        root = dictionary_root(tables, item.code)
+        has_pair = root is not None and item.triple.target is not None
+        marked = mark_pair(sent, item.triple.source_tokens, item.triple.target_tokens) if has_pair else None
+        if marked:
+            rows.append((i, marked, root))
     if not rows:
         return list(coded)
-    roots = [dictionary_root(tables, coded[i].code) for i, _ in rows]
-    decisions = coder.decide([m for _, m in rows], roots, [coded[i].code for i, _ in rows])
+    decisions = coder.decide([m for _, m, _ in rows], [r for _, _, r in rows], [coded[i].code for i, _, _ in rows])
     out = list(coded)
-    for (i, _), root, decision in zip(rows, roots, decisions):
+    for (i, _, root), decision in zip(rows, decisions):
         item = coded[i]
         note = f"learned {decision.root} p={decision.probability:.2f}"
         if decision.root == root:
