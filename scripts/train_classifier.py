@@ -1,14 +1,14 @@
 """Train the learned PLOVER pair coder from ../shared and report 5-fold cross-validation.
 
     python scripts/train_classifier.py [--plv FILE] [--gsr FILE] [--augment gsr|none] [--out DIR]
-                                       [--seed 0] [--epochs 10] [--folds 5] [--no-save] [--no-cv]
+                                       [--seed 0] [--epochs 10] [--layers 4] [--folds 5] [--no-save] [--no-cv]
 
 Needs the ``train`` extra (PyTorch 2.13 CPU, scikit-learn, onnx, onnxruntime). Steps, all seeded:
 
 1. Reads PLV_train (and, with ``--augment gsr``, the PLOVER gold-standard records, relabelled to
    PLV's roots, as extra training pairs — never as test pairs).
 2. Codes every PLV pair with the dictionary coder (spaCy + PETRARCH verb patterns).
-3. 5-fold stratified CV: fine-tunes all-MiniLM-L6-v2 on each training part, exports it to 8-bit
+3. 5-fold stratified CV: fine-tunes the lowest 4 layers of all-MiniLM-L6-v2 on each training part, exports it to 8-bit
    ONNX as shipped and predicts the held-out part, giving out-of-fold logits. Prints, per coder
    (dictionary; learned in PyTorch fp32 and as shipped; the stacked head alone; combined = stack +
    gate, as shipped), macro-F1, accuracy and weighted-F1 as mean ± sd over folds plus the rare
@@ -141,7 +141,8 @@ def choose_combination(x: np.ndarray, logits: np.ndarray, y: np.ndarray, dict_ro
     return best[1], best[2], results
 
 
-def write_model(model: object, tokenizer: object, texts: list, labels: list[str], out: Path, threshold: float) -> PairModel:
+def write_model(model: object, tokenizer: object, texts: list, labels: list[str], out: Path, threshold: float,
+                layers: int) -> PairModel:
     """Export ``model`` to ONNX, quantise its weights to 8 bits, write the files the coder loads, load it."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -160,7 +161,7 @@ def write_model(model: object, tokenizer: object, texts: list, labels: list[str]
                          extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
     shutil.copyfile(model_dir() / "tokenizer.json", out / TOKENIZER)
     meta = {"labels": labels, "sha256": sha256(out / GRAPH), "base": "all-MiniLM-L6-v2", "base_sha256": WEIGHTS_SHA256,
-            "override_p": threshold}
+            "override_p": threshold, "layers": layers}
     (out / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return PairModel.load(out, threads=1)
 
@@ -174,6 +175,7 @@ def main() -> int:
     parser.add_argument("--out", default=str(REPO / "eventcoder" / "learned" / "model"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--layers", type=int, default=4, help="encoder layers kept (of MiniLM's 6)")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="use only N PLV pairs drawn at random (smoke runs)")
@@ -193,7 +195,7 @@ def main() -> int:
     from eventcoder.learned.finetune import TrainConfig, predict_logits, train
 
     torch.set_num_threads(args.threads)
-    config = TrainConfig(epochs=args.epochs, seed=args.seed)
+    config = TrainConfig(epochs=args.epochs, layers=args.layers, seed=args.seed)
     weights = model_dir() / "model.safetensors"
     if sha256(weights) != WEIGHTS_SHA256:
         raise SystemExit(f"{weights}: not the all-MiniLM-L6-v2 weights eventcoder was built on")
@@ -234,9 +236,12 @@ def main() -> int:
                           len(labels), tokenizer=tokenizer, weights=weights, config=config)
             oof_torch[test_rows] = predict_logits(model, tokenizer, [texts[i] for i in test_rows])
             with tempfile.TemporaryDirectory() as tmp:
-                shipped_like = write_model(model, tokenizer, texts, labels, Path(tmp), 0.0)
+                shipped_like = write_model(model, tokenizer, texts, labels, Path(tmp), 0.0, config.layers)
                 oof[test_rows] = shipped_like.logits([pairs[i].marked_sentence for i in test_rows])
-            print(f"fold {k + 1}/{len(folds)}: {time.perf_counter() - started:.0f}s", flush=True)
+            gold_k = [labels[i] for i in y[test_rows]]
+            print(f"fold {k + 1}/{len(folds)}: {time.perf_counter() - started:.0f}s, macro-F1 fp32 "
+                  f"{score(gold_k, [labels[i] for i in oof_torch[test_rows].argmax(1)]).macro_f1:.3f}, 8-bit "
+                  f"{score(gold_k, [labels[i] for i in oof[test_rows].argmax(1)]).macro_f1:.3f}", flush=True)
         if args.save_oof:
             np.savez(args.save_oof, oof=oof, oof_torch=oof_torch, y=y)
         x = stack_features(oof, dict_roots, dict_cameos, labels)
@@ -267,7 +272,7 @@ def main() -> int:
     if args.resume_torch:  # the final model of an earlier run with the same settings
         from eventcoder.learned.finetune import PairClassifier
 
-        model = PairClassifier(len(labels))
+        model = PairClassifier(len(labels), layers=config.layers)
         model.load_state_dict(torch.load(args.resume_torch))
         model.eval()
     else:
@@ -276,7 +281,7 @@ def main() -> int:
     print(f"final model: {time.perf_counter() - started:.0f}s", flush=True)
     if args.keep_torch:
         torch.save(model.state_dict(), args.keep_torch)
-    write_model(model, tokenizer, texts, labels, out, threshold)
+    write_model(model, tokenizer, texts, labels, out, threshold, config.layers)
     if args.no_cv:  # no out-of-fold logits: fit the stack on the final model's own (optimistic) logits
         oof = predict_logits(model, tokenizer, texts)
     (out / STACK).unlink(missing_ok=True)

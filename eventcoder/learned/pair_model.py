@@ -1,9 +1,9 @@
 """The fine-tuned pair classifier at inference time: ONNX Runtime, no PyTorch.
 
-``model/pair_coder.onnx`` is all-MiniLM-L6-v2 fine-tuned on PLV with a linear head, exported by
-``scripts/train_classifier.py`` and quantised to 8-bit weights; ``model/pair_coder.json`` names its
-labels and the graph's SHA-256 (checked at load); ``model/tokenizer.json`` is MiniLM's WordPiece
-tokenizer. Nothing is downloaded.
+``model/pair_coder.onnx`` is all-MiniLM-L6-v2 (its lowest 4 layers) fine-tuned on PLV with a
+linear head, exported by ``scripts/train_classifier.py`` and quantised to 8-bit weights;
+``model/pair_coder.json`` names its labels and the graph's SHA-256 (checked at load);
+``model/tokenizer.json`` is MiniLM's WordPiece tokenizer. Nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class PairModel:
     session: Any
     tokenizer: Any
     labels: tuple[str, ...]
-    override_p: float = 0.0  # chosen with the stacked head (see combine.py)
+    override_p: float = 0.0  # chosen on held-out folds by the training script (see combine.py)
     batch_size: int = 32
 
     @classmethod
