@@ -37,9 +37,7 @@ class LinearHead:
     intercept: np.ndarray
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
-        z = features @ self.coef.T + self.intercept
-        z = np.exp(z - z.max(1, keepdims=True))
-        return z / z.sum(1, keepdims=True)
+        return np.exp(log_probabilities(features @ self.coef.T + self.intercept))
 
     def save(self, path: Path) -> None:
         np.savez_compressed(path, labels=np.array(self.labels), coef=self.coef.astype(np.float32),
@@ -78,12 +76,10 @@ def gated(probabilities: np.ndarray, dict_rows: np.ndarray, threshold: float) ->
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The combined coder's PLV root for one pair, its probability and the learned model's own choice."""
+    """The combined coder's PLV root for one pair and its probability."""
 
     root: str
     probability: float
-    learned_root: str
-    learned_probability: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,13 +105,11 @@ class CombinedCoder:
         if not marked_sentences:
             return []
         logits = self.model.logits(marked_sentences)
-        learned = np.exp(log_probabilities(logits))
         labels = self.model.labels
-        combined = learned if self.stack is None else self.stack.probabilities(stack_features(logits, roots, cameos, labels))
+        if self.stack is None:
+            combined = np.exp(log_probabilities(logits))
+        else:
+            combined = self.stack.probabilities(stack_features(logits, roots, cameos, labels))
         dict_rows = np.array([labels.index(r) if r in labels else -1 for r in roots])
         chosen = gated(combined, dict_rows, self.override_p)
-        out = []
-        for row, mine, best in zip(combined, learned, chosen):
-            own = int(mine.argmax())
-            out.append(Decision(labels[best], float(row[best]), labels[own], float(mine[own])))
-        return out
+        return [Decision(labels[best], float(row[best])) for row, best in zip(combined, chosen)]
