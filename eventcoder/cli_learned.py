@@ -18,6 +18,13 @@ def add_plv_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--coder", choices=CODERS, default="combined", help="which coder to score (default combined)")
     parser.add_argument("--fallback", default="YIELD",
                         help="dictionary coder's answer when nothing codes (default YIELD, PLV_train's most frequent class)")
+    parser.add_argument("--end-to-end", action="store_true",
+                        help="code each raw sentence (tags stripped) with the whole Pipeline and report how often "
+                             "the marked (source, target, root) is found")
+    parser.add_argument("--limit", type=int, help="score only the first N rows (after --ids)")
+    parser.add_argument("--ids", metavar="FILE", help="score only these 0-based row indexes (whitespace/comma separated)")
+    parser.add_argument("--published", default="2020-01-01",
+                        help="with --end-to-end: publication date of every sentence (default 2020-01-01)")
     parser.set_defaults(func=cmd_eval_plv)
 
 
@@ -55,10 +62,14 @@ def cmd_eval_plv(args: argparse.Namespace) -> int:
     from .learned.metrics import format_scores, score
     from .learned.plv import read_plv
 
-    pairs = read_plv(args.file)
+    from .eval_plv_e2e import read_row_ids, select_rows
+
+    pairs = select_rows(read_plv(args.file), read_row_ids(args.ids) if args.ids else None, args.limit)
     if not pairs:
         print(f"{args.file}: no rows")
         return 1
+    if args.end_to_end:
+        return _end_to_end(args, pairs)
     coder = load_coder(args.coder, fallback=args.fallback)
     started = time.perf_counter()  # coding only, model loading excluded
     predicted = coder(pairs)
@@ -70,4 +81,24 @@ def cmd_eval_plv(args: argparse.Namespace) -> int:
     unknown = Counter(p for p in predicted if p not in gold)
     if unknown:
         print("predicted classes absent from gold: " + ", ".join(f"{k} {v}" for k, v in unknown.most_common()))
+    return 0
+
+
+def _end_to_end(args: argparse.Namespace, pairs: Sequence[PlvPair]) -> int:
+    from datetime import date
+
+    from .errors import ConfigError
+    from .eval_plv_e2e import end_to_end, format_e2e
+    from .pipeline import Pipeline
+    from .settings import load_settings
+
+    if args.coder == "learned":
+        raise ConfigError("--end-to-end codes with the Pipeline: use --coder combined (default) or dictionary")
+    try:
+        published = date.fromisoformat(args.published)
+    except ValueError as exc:
+        raise ConfigError(f"--published {args.published!r} is not an ISO date (YYYY-MM-DD)") from exc
+    pipeline = Pipeline(load_settings(args.config, coder=args.coder))
+    score = end_to_end(pairs, pipeline, published=published)
+    print(format_e2e(score, title=f"{args.file} — {args.coder} coder"))
     return 0

@@ -103,6 +103,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.eval_kind == "petrarch":
         return _eval_petrarch(args)
+    if args.eval_kind == "articles":
+        return _eval_articles(args)
     gold = load_gold(args.gold)
     items = list(read_inputs([args.article], IngestOptions()))
     articles = [i for i in items if not isinstance(i, Rejection)]
@@ -117,6 +119,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for line in report_lines(score):
         print(line)
     return 0 if score.passed else 1
+
+
+def _eval_articles(args: argparse.Namespace) -> int:
+    import json
+
+    from .eval_articles import code_article_files, format_report, load_article_gold, score_articles, score_to_dict
+    from .pipeline import Pipeline
+    from .records import Rejection
+
+    gold = load_article_gold(args.gold)
+    rejections: list[Rejection] = []
+    coded = code_article_files(args.articles, Pipeline(_settings(args)), rejections=rejections)
+    for r in rejections:
+        print(f"not coded: {r.origin}: {r.stage}: {r.reason} {r.detail}".rstrip(), file=sys.stderr)
+    score = score_articles(gold, {key: events for key, (_, events) in coded.items()}, strict=args.strict)
+    print(format_report(score, details=args.details))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(score_to_dict(score), handle, ensure_ascii=False, indent=1)
+            handle.write("\n")
+    return 0
 
 
 def _eval_petrarch(args: argparse.Namespace) -> int:

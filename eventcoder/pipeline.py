@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from .actors import ActorResolver, ArticleMemory
 from .errors import ConfigError, EventcoderError, StageError
+from .extract.candidates import BLOCK_DEFAULTS, gate_candidates, learned_variants, implicit_recipient, with_implicit_targets
+from .extract.focus import ArticleFocus, article_focus, fill_countries
+from .extract.gate import Gate
+from .extract.pronouns import resolve_pronouns
 from .events.coding import Coded, apply_modality, classify, distinct_events, merge_events
 from .events.ontology import CodeTables
 from .events.verbdict import VerbDictionary
@@ -26,14 +30,15 @@ from .gazetteer import Gazetteer
 from .learned.recode import recode
 from .lexicon import Lexicon
 from .nlp import load_model
-from .records import Article, Event, Rejection, stable_id
+from .records import Article, Event, Mention, Rejection, stable_id
 from .relations import ActorTable, Triple, find_triples
 from .settings import Settings
 from .when import DateResolver
 from .where import locate
 
-STAGES = ("parse", "actors", "relations", "classify", "modality", "learned", "when", "where", "merge")
+STAGES = ("parse", "actors", "relations", "classify", "modality", "learned", "gate", "when", "where", "merge")
 _HEAD_POS = frozenset({"PROPN", "NOUN", "PRON"})
+_NAMED_ENTS = frozenset({"PERSON", "ORG"})
 _MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "npadvmod", "nummod"})
 
 
@@ -81,6 +86,8 @@ class Pipeline:
     petrarch: bool = False  # PETRARCH semantics: "[a:b]" codes both directions, no modality or dyad merge
     issue_codes: IssueDictionary | None = None  # issue keywords; default: the shipped Phoenix.IssueCoding.txt
     combined: Any = None  # CombinedCoder re-scoring coded pairs; loaded when settings.coder == "combined"
+    gate: Gate | None = None  # the extraction gate; loaded when settings.extractor == "gate"
+    collector: list[tuple[Event, tuple[str, ...]]] | None = None  # training: every candidate with its features, ungated
     dates: DateResolver = field(init=False)
 
     def __post_init__(self) -> None:
@@ -104,6 +111,10 @@ class Pipeline:
             from .learned.combine import CombinedCoder
 
             self.combined = CombinedCoder.load(threads=self.settings.learned_threads)
+        if self.settings.extractor not in ("gate", "rules"):
+            raise ConfigError(f"setting 'extractor': {self.settings.extractor!r} is not one of gate, rules")
+        if self.gate is None and self.settings.extractor == "gate" and not self.petrarch:
+            self.gate = Gate.load(self.settings.gate_model or None)
         self.dates = DateResolver()
 
     # -- public API -------------------------------------------------------------------------
@@ -153,21 +164,33 @@ class Pipeline:
         if self.discards is not None and self.discards.voids(_upper_words(doc), story=True):
             return ArticleResult(article, (), len(sentences), 0, discarded=("storydiscard",))
         discarded: list[str] = []
-        for index, sent in enumerate(sentences):
+        kept: list[tuple[int, Any]] = []
+        tables: list[ActorTable] = []
+        for index, sent in enumerate(sentences):  # pass 1: actors, in reading order
             if len(sent.text) > self.settings.max_sentence_chars:
                 continue
             if self.discards is not None and self.discards.voids(_upper_words(sent)):
                 discarded.append("sentencediscard")
                 continue
             with _stage("actors", article):
-                actors = self.find_actors(sent, published, memory)
-                countries.update(m.actor.country for m, _ in actors.values() if m.actor.country)
+                tables.append(self.find_actors(sent, published, memory))
+            kept.append((index, sent))
+        recipient = None
+        if self.gate is not None and not self.petrarch:  # the rule path keeps its own actors
+            with _stage("actors", article):
+                focus = article_focus(tables)
+                tables = list(fill_countries(tables, focus, self._cameo_country, lambda i: _named(doc[i])))
+                tables = resolve_pronouns([s for _, s in kept], tables)
+                recipient = self._implicit_recipient(focus)
+        for (index, sent), actors in zip(kept, tables):  # pass 2: relations and codes
+            countries.update(m.actor.country for m, _ in actors.values() if m.actor.country)
             with _stage("relations", article):
                 triples = list(find_triples(sent, index, actors, deep_targets=self.petrarch))
             with _stage("classify", article):
                 coded = classify(
                     triples, doc, self.verbs, self.tables,  # type: ignore[arg-type]
-                    require_target=self.require_dyad if self.petrarch else None, both_directions=self.petrarch,
+                    require_target=self.require_dyad if self.petrarch else (False if self.gate else None),
+                    both_directions=self.petrarch, block_defaults=BLOCK_DEFAULTS if self.gate else None,
                 )
             if not self.petrarch:  # PETRARCH codes negation and modals through its patterns
                 with _stage("modality", article):
@@ -176,11 +199,40 @@ class Pipeline:
             if self.combined is not None and not self.petrarch and coded:  # after modality: PLV codes "will X" as AGREE
                 with _stage("learned", article):
                     coded = recode(coded, sent, self.combined, self.tables)  # type: ignore[arg-type]
+            if self.gate is not None and not self.petrarch:
+                with _stage("gate", article):
+                    if self.combined is not None:
+                        coded = coded + learned_variants(coded, sent, self.combined, self.tables)  # type: ignore[arg-type]
+                    candidates = with_implicit_targets(coded, recipient)
+                    scored = gate_candidates(candidates, doc, self.tables, None if self.collector is not None else self.gate)  # type: ignore[arg-type]
+                for s in scored:
+                    item = replace(s.item, method=f"{s.item.method}; {s.note}", confidence=s.probability) if s.note else s.item
+                    event = self._to_event(article, doc, sent, item, published, countries)
+                    if self.collector is not None:
+                        self.collector.append((event, s.features))
+                    events.append(event)
+                continue
             for item in coded:
                 events.append(self._to_event(article, doc, sent, item, published, countries))
         with _stage("merge", article):
             merged = distinct_events(events) if self.petrarch else merge_events(events)
         return ArticleResult(article, tuple(merged), len(sentences), dropped, discarded=tuple(dict.fromkeys(discarded)))
+
+    def _implicit_recipient(self, focus: ArticleFocus) -> Mention | None:
+        dominant = focus.dominant()
+        if dominant is None:
+            return None
+        try:
+            country = self.lexicon.country_by_iso3(dominant[0])  # type: ignore[union-attr]
+        except EventcoderError:
+            return None
+        return implicit_recipient(country.iso3, country.cameo, country.name, dominant[1])
+
+    def _cameo_country(self, iso3: str) -> str | None:
+        try:
+            return self.lexicon.country_by_iso3(iso3).cameo  # type: ignore[union-attr]
+        except EventcoderError:
+            return None
 
     def find_actors(self, sent: Any, published: date, memory: ArticleMemory) -> ActorTable:
         """Resolve every noun-phrase head in the sentence, in reading order."""
@@ -219,6 +271,11 @@ class Pipeline:
             confidence=item.confidence, method=item.method, mentions=(triple.sentence_index,),
             issues=self.issue_codes.issues_in(sent.text) if self.issue_codes else (),
         )
+
+
+def _named(token: Any) -> bool:
+    """A head that names a person or an organisation (not a place, work, law or event)."""
+    return token.ent_type_ in _NAMED_ENTS or (token.pos_ == "PROPN" and not token.ent_type_)
 
 
 def _upper_words(span: Any) -> list[str]:

@@ -56,6 +56,9 @@ class Rejection:
         return stable_id(self.origin, self.stage, self.reason, self.article_id)
 
 
+_BLOCS = (("IGOUNO", "UNO"), ("IGOEUREEC", "EUR"), ("IGOWSTNAT", "NATO"), ("IGONAT", "NATO"))
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """A resolved actor: what a mention refers to."""
@@ -68,6 +71,16 @@ class Actor:
     @property
     def known(self) -> bool:
         return self.code is not None
+
+    @property
+    def party(self) -> str | None:
+        """The country, else the bloc an international body stands for, as article gold codes
+        it: UNO (the UN and its agencies), EUR (the EU), NATO, other IGO, NGO; None if neither."""
+        if self.country:
+            return self.country
+        code = self.code or ""
+        bloc = next((b for prefix, b in _BLOCS if code.startswith(prefix)), None)
+        return bloc or (code[:3] if code[:3] in ("IGO", "NGO") else None)
 
 
 @dataclass(frozen=True, slots=True)

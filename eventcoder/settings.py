@@ -34,6 +34,10 @@ class Settings:
     """spaCy pipeline package (installed from PyPI; never downloaded)."""
     coder: str = "combined"
     """Event typing: `dictionary` (PETRARCH verb patterns only) or `combined` (the fine-tuned pair model re-scores each coded source–target pair)."""
+    extractor: str = "gate"
+    """Which candidate events become events: `gate` (every coded pair, target-less ones and implicit article-country recipients included, kept when the learned gate accepts it) or `rules` (the parse's pairs as coded, no gate)."""
+    gate_model: str = ""
+    """Gate weights (JSON) to use instead of the shipped `eventcoder/extract/model/gate.json`."""
     learned_threads: int = 0
     """Threads for the learned coder's ONNX Runtime session (0: its default)."""
 

@@ -7,6 +7,18 @@ resolves the expression with pure-Python rules (weekdays, "yesterday", "last wee
 "2020-07-07", …) and falls back to ``dateparser`` only for numeric dates the rules cannot read
 ("07/07/2020"). Without any expression the event takes the publication date.
 
+Direction of weekday cues. A bare weekday ("on Sunday") looks back to the most recent such day on
+or before publication (CONVENTIONS.md, "Dates"), unless the predicate the cue hangs on is future
+or planned ("will travel on Sunday", "is due to arrive on Monday", "is scheduled to meet on
+Friday", "plans to visit ... on Tuesday", "are to be held on Sunday"): then it is the next such day
+on or after publication (the same day when published on that weekday). The tense is read from the
+clause of the cue, not from the trigger, so "X said on Sunday he will travel" dates "travel" to the
+past Sunday of the statement, and a date that belongs only to a planned subordinate clause is not
+given to a past or present trigger ("X said he will travel on Sunday": "said" keeps the
+publication date, the intention being dated to when it was expressed). "next Sunday" is always
+after publication, "last Sunday" always before it, "this Sunday" follows the clause's tense, and
+"Tuesday next week" / "Tuesday last week" name that weekday in the (Monday-based) week named.
+
 The functions take objects with spaCy's Token/Span interface; spaCy is never imported here.
 """
 
@@ -25,9 +37,16 @@ CLAUSE_DEPS = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp", "csubj", "cs
 _RELATIVE_CLAUSE_DEPS = frozenset({"relcl", "acl"})
 _DATE_LABELS = frozenset({"DATE", "TIME"})
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+# Heads (by lemma) that make their to-infinitive complement a planned event: "plans to visit",
+# "is scheduled to meet", "is due to arrive", "is set to sign", "is going to", "are to be held".
 _FUTURE_GOVERNORS = frozenset({
-    "plan", "plans", "planned", "planning", "scheduled", "set", "due", "expected", "going", "intend", "intends", "intended",
+    "plan", "schedule", "set", "due", "expect", "go", "intend", "aim", "prepare", "slate", "poise", "hope",
+    "want", "seek", "be",
 })
+_PAST_MARKERS = frozenset({"was", "were", "had", "'d"})
+_PAST_TAGS = frozenset({"VBD"})
+_PREDICATE_POS = frozenset({"VERB", "AUX"})
+_WEEK_RE = re.compile(r"\b(last|previous|this|next|coming)\s+week\b")
 _MAX_DEPTH = 1000  # a bound on walks up the tree, in case a parse is malformed
 _DURATION_PREPS = frozenset({"for", "within", "until", "till", "since", "throughout"})
 
@@ -81,9 +100,12 @@ class DateResolver:
         """The date of the event whose trigger token is ``trigger`` in ``sentence``."""
         if isinstance(published, datetime):
             published = published.date()
-        future = is_future(trigger)
-        for text in candidate_expressions(sentence, trigger):
-            found = self.interpret(text, published, future=future)
+        trigger_future = is_future(trigger)
+        for expression, governs in _ranked_expressions(sentence, trigger):
+            future = is_future(predicate_of(expression.attach))
+            if future and not governs and not trigger_future:
+                continue  # a planned date in a subordinate clause is not the date of a past/present trigger
+            found = self.interpret(expression.text, published, future=future)
             if found is not None:
                 return found
         return ResolvedDate(value=published, precision="day", how="publication-date", text="")
@@ -91,7 +113,7 @@ class DateResolver:
     def interpret(self, text: str, published: date, *, future: bool = False) -> ResolvedDate | None:
         """Resolve one temporal expression ("on Tuesday", "last week", "July 7"), or None."""
         lowered = " ".join(text.lower().replace("’", "'").split())
-        for rule in (self._explicit, _relative, _weekday):
+        for rule in (self._explicit, _weekday_in_week, _relative, _weekday):
             found = rule(lowered, published, future)
             if found is not None:
                 value, precision, how = found
@@ -107,16 +129,73 @@ class DateResolver:
 _Found = tuple[date, DatePrecision, str]
 
 
-def is_future(trigger: Any) -> bool:
-    """True when the trigger is in the future tense ("will meet", "plans to meet")."""
-    if any(c.dep_ in ("aux", "auxpass") and c.text.lower() in _FUTURE_AUX for c in trigger.children):
-        return True
-    if trigger.dep_ == "xcomp" and trigger.head.i != trigger.i:
-        head = trigger.head
-        if head.text.lower() in _FUTURE_GOVERNORS:
+def is_future(predicate: Any) -> bool:
+    """True when ``predicate`` is future or planned: "will meet", "plans to meet", "is due to
+    arrive", "is scheduled to meet", "are to be held", and "meet" in "will travel ... and meet".
+
+    The walk goes up through infinitive complements (xcomp: "plans to travel to X to meet")
+    and through coordinated verbs that share the first verb's auxiliary ("will travel and meet");
+    it stops at the first verb with a tense of its own. Governors in the past ("planned to",
+    "was due to", "had been scheduled to") do not make their complement future.
+    """
+    token = predicate
+    for _ in range(_MAX_DEPTH):
+        if _has_future_aux(token):
             return True
-        return any(c.dep_ == "aux" and c.text.lower() in _FUTURE_AUX for c in head.children)
+        if _governs_plan(token):
+            return True
+        head = token.head
+        if head.i == token.i:
+            return False
+        if token.dep_ == "xcomp":
+            token = head
+        elif token.dep_ == "conj" and _shares_tense(token):
+            token = head
+        else:
+            return False
     return False
+
+
+def predicate_of(token: Any) -> Any:
+    """The verb (or predicative adjective, "due") whose clause ``token`` belongs to."""
+    for candidate in (token, *_ancestors(token)):
+        if candidate.pos_ in _PREDICATE_POS or (candidate.dep_ == "acomp" and candidate.pos_ == "ADJ"):
+            return candidate
+    return token
+
+
+def _lemma(token: Any) -> str:
+    return (getattr(token, "lemma_", "") or token.text).lower()
+
+
+def _auxiliaries(token: Any) -> list[Any]:
+    return [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+
+
+def _has_future_aux(token: Any) -> bool:
+    return any(c.text.lower() in _FUTURE_AUX for c in _auxiliaries(token))
+
+
+def _is_past(token: Any) -> bool:
+    """The token (with its auxiliaries, or its copula for "was due") is in a past tense."""
+    words = [token, *_auxiliaries(token)]
+    if token.dep_ in ("acomp", "attr") and token.head.i != token.i:
+        words += [token.head, *_auxiliaries(token.head)]
+    return any(getattr(w, "tag_", "") in _PAST_TAGS or w.text.lower() in _PAST_MARKERS for w in words)
+
+
+def _governs_plan(token: Any) -> bool:
+    """A present-tense plan/schedule head with a to-infinitive complement ("plans to", "is due to")."""
+    if _lemma(token) not in _FUTURE_GOVERNORS or _is_past(token):
+        return False
+    if _lemma(token) == "be":  # "are to be held", not "is" + acomp "due" (handled on "due")
+        return any(c.dep_ == "xcomp" and any(a.text.lower() == "to" for a in c.children) for c in token.children)
+    return any(c.dep_ == "xcomp" for c in token.children)
+
+
+def _shares_tense(token: Any) -> bool:
+    """A coordinated base-form verb without auxiliaries takes its tense from the first verb."""
+    return getattr(token, "tag_", "") == "VB" and not _auxiliaries(token)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,6 +276,12 @@ def _in_foreign_relative_clause(token: Any, trigger: Any) -> bool:
 
 def candidate_expressions(sentence: Any, trigger: Any) -> Iterator[str]:
     """Temporal expressions for ``trigger``, best first: own clause, governing clauses, sentence."""
+    for expression, _ in _ranked_expressions(sentence, trigger):
+        yield expression.text
+
+
+def _ranked_expressions(sentence: Any, trigger: Any) -> Iterator[tuple[_Expression, bool]]:
+    """``candidate_expressions`` with, for each, whether it is in the trigger's own or a governing clause."""
     expressions = [e for e in _expressions(sentence) if not _is_duration(e)]
     if not expressions:
         return
@@ -207,11 +292,11 @@ def candidate_expressions(sentence: Any, trigger: Any) -> Iterator[str]:
         local.sort(key=lambda e: (_depth_below(e.attach, head), abs(e.attach.i - trigger.i)))
         for expression in local:
             seen.add(expression.attach.i)
-            yield expression.text
+            yield expression, True
     rest = [e for e in expressions if e.attach.i not in seen and not _in_foreign_relative_clause(e.attach, trigger)]
     rest.sort(key=lambda e: abs(e.attach.i - trigger.i))
     for expression in rest:
-        yield expression.text
+        yield expression, False
 
 
 def _is_duration(expression: _Expression) -> bool:
@@ -307,19 +392,35 @@ def _relative(text: str, published: date, future: bool) -> _Found | None:
 
 
 def _weekday(text: str, published: date, future: bool) -> _Found | None:
+    """"on Tuesday": the latest Tuesday on or before publication, or for a future/planned clause
+    the first on or after it; "last Tuesday" is strictly before, "next/coming Tuesday" strictly
+    after, "this Tuesday" follows the clause's tense."""
     words = re.findall(r"[a-z]+", text)
     for i, word in enumerate(words):
         if word not in WEEKDAYS:
             continue
         before = words[i - 1] if i else ""
         back = (published.weekday() - WEEKDAYS[word]) % 7
-        if before == "next" or (future and before != "last"):
-            ahead = (WEEKDAYS[word] - published.weekday()) % 7 or 7
-            return published + timedelta(days=ahead), "day", "weekday"
+        ahead = (WEEKDAYS[word] - published.weekday()) % 7
+        if before in ("next", "coming"):
+            return published + timedelta(days=ahead or 7), "day", "weekday"
         if before == "last":
-            back = back or 7
+            return published - timedelta(days=back or 7), "day", "weekday"
+        if future:
+            return published + timedelta(days=ahead), "day", "weekday"
         return published - timedelta(days=back), "day", "weekday"
     return None
+
+
+def _weekday_in_week(text: str, published: date, future: bool) -> _Found | None:
+    """"Tuesday next week", "on Monday last week": that weekday in the (Monday-based) week named."""
+    week = _WEEK_RE.search(text)
+    day = next((WEEKDAYS[w] for w in re.findall(r"[a-z]+", text) if w in _FULL_WEEKDAYS), None)
+    if week is None or day is None:
+        return None
+    offset = {"last": -1, "previous": -1, "this": 0, "next": 1, "coming": 1}[week[1]]
+    monday = published - timedelta(days=published.weekday()) + timedelta(days=7 * offset)
+    return monday + timedelta(days=day), "day", "weekday"
 
 
 def _with_dateparser(text: str, published: date) -> ResolvedDate | None:

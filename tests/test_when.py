@@ -74,8 +74,73 @@ def test_month_day_without_year(nlp: Any, resolver: DateResolver) -> None:
 def test_future_tense_weekday_is_the_next_one(nlp: Any, resolver: DateResolver) -> None:
     found = resolve(nlp, resolver, "The ministers will meet on Friday in Paris.", "meet")
     assert (found.value, found.how) == (date(2020, 7, 10), "weekday:on Friday")
+    # published on a Wednesday: the planned Wednesday is the publication day, not a week later
     planned = resolve(nlp, resolver, "Iran plans to sign the deal on Wednesday.", "sign")
-    assert planned.value == date(2020, 7, 15)
+    assert planned.value == date(2020, 7, 8)
+
+
+SUNDAY = date(2020, 7, 12)
+FRIDAY = date(2020, 7, 10)
+
+
+def test_future_weekday_named_on_its_own_publication_day_is_that_day(nlp: Any, resolver: DateResolver) -> None:
+    found = resolve(nlp, resolver, "Zarif will travel to Tehran on Sunday.", "travel", SUNDAY)
+    assert (found.value, found.how) == (date(2020, 7, 12), "weekday:on Sunday")
+    assert resolve(nlp, resolver, "Zarif will travel to Tehran on Sunday.", "travel", FRIDAY).value == date(2020, 7, 12)
+    # the same cue in the past keeps looking back
+    assert resolve(nlp, resolver, "Zarif travelled to Tehran on Sunday.", "travelled", FRIDAY).value == date(2020, 7, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        ("The U.N. envoy is due to arrive in Kabul on Monday for talks with the Taliban.", "arrive", date(2020, 7, 13)),
+        ("The two delegations are scheduled to meet on Friday in Geneva.", "meet", date(2020, 7, 10)),
+        ("Erdogan plans to visit Moscow next Tuesday, his office said.", "visit", date(2020, 7, 14)),
+        ("Parliamentary elections are to be held on Sunday, the election commission said.", "held", date(2020, 7, 12)),
+        ("The two leaders are set to sign the accord on Wednesday in Ankara.", "sign", date(2020, 7, 8)),
+        ("Pompeo is expected to meet Lavrov on Monday on the sidelines of the summit.", "meet", date(2020, 7, 13)),
+        # a coordinated verb shares the first verb's "will"
+        ("Zarif will travel to Tehran on Sunday and meet Rouhani.", "meet", date(2020, 7, 12)),
+    ],
+)
+def test_planned_predicates_look_forward(nlp: Any, resolver: DateResolver, text: str, trigger: str, expected: date) -> None:
+    assert resolve(nlp, resolver, text, trigger).value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        ("The envoy was due to arrive in Kabul on Monday but the flight was cancelled.", "arrive", date(2020, 7, 6)),
+        ("Iran had planned to sign the deal on Tuesday, officials said.", "sign", date(2020, 7, 7)),
+        ("The ministers met in Paris on Friday.", "met", date(2020, 7, 3)),
+    ],
+)
+def test_past_plans_and_past_events_look_back(nlp: Any, resolver: DateResolver, text: str, trigger: str, expected: date) -> None:
+    assert resolve(nlp, resolver, text, trigger).value == expected
+
+
+def test_direction_comes_from_the_clause_of_the_cue(nlp: Any, resolver: DateResolver) -> None:
+    # "on Sunday" belongs to the past "said": the statement (and the intention) is last Sunday
+    stated = resolve(nlp, resolver, "Zarif said on Sunday he will travel to Tehran.", "travel")
+    assert (stated.value, stated.how) == (date(2020, 7, 5), "weekday:on Sunday")
+    # "on Sunday" belongs to the planned "travel" only: "said" keeps the publication date
+    text = "Zarif said he will travel to Tehran on Sunday."
+    assert resolve(nlp, resolver, text, "said").how == "publication-date"
+    assert resolve(nlp, resolver, text, "travel").value == date(2020, 7, 12)
+    both = "Lavrov will hold talks with Zarif on Sunday, the ministry said on Saturday."
+    assert resolve(nlp, resolver, both, "hold", SUNDAY).value == date(2020, 7, 12)
+    assert resolve(nlp, resolver, both, "said", SUNDAY).value == date(2020, 7, 11)
+
+
+def test_next_week_and_this_weekday(nlp: Any, resolver: DateResolver) -> None:
+    week = resolve(nlp, resolver, "Foreign ministers will meet in Brussels next week.", "meet")
+    assert (week.value, week.precision) == (date(2020, 7, 15), "week")
+    this = resolve(nlp, resolver, "Erdogan will visit Moscow this Friday.", "visit")
+    assert this.value == date(2020, 7, 10)
+    assert resolve(nlp, resolver, "Erdogan visited Moscow this Monday.", "visited").value == date(2020, 7, 6)
+    named = resolve(nlp, resolver, "Erdogan plans to visit Moscow on Tuesday next week.", "visit")
+    assert (named.value, named.precision) == (date(2020, 7, 14), "day")
 
 
 def test_no_date_gives_the_publication_date(nlp: Any, resolver: DateResolver) -> None:
@@ -126,6 +191,16 @@ def test_published_may_be_a_datetime(nlp: Any, resolver: DateResolver) -> None:
         ("next Wednesday", False, date(2020, 7, 15), "day"),
         ("on Thursday", False, date(2020, 7, 2), "day"),
         ("on Thursday", True, date(2020, 7, 9), "day"),
+        ("on Wednesday", True, date(2020, 7, 8), "day"),
+        ("on Tuesday", True, date(2020, 7, 14), "day"),
+        ("next Wednesday", True, date(2020, 7, 15), "day"),
+        ("last Wednesday", True, date(2020, 7, 1), "day"),
+        ("this Friday", True, date(2020, 7, 10), "day"),
+        ("this Monday", False, date(2020, 7, 6), "day"),
+        ("Tuesday next week", False, date(2020, 7, 14), "day"),
+        ("on Monday last week", False, date(2020, 6, 29), "day"),
+        ("Friday this week", True, date(2020, 7, 10), "day"),
+        ("next week", True, date(2020, 7, 15), "week"),
         ("today", False, date(2020, 7, 8), "day"),
         ("this morning", False, date(2020, 7, 8), "day"),
         ("tonight", False, date(2020, 7, 8), "day"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from ..records import Event, Modality
 from ..relations import Triple
@@ -42,6 +42,7 @@ def _directions(coding: VerbCoding, triple: Triple) -> list[tuple[VerbCoding, Tr
 def classify(
     triples: Sequence[Triple], doc: Any, verbs: VerbDictionary, tables: CodeTables, *,
     require_target: bool | None = None, both_directions: bool = False,
+    block_defaults: Mapping[str, tuple[str, frozenset[str]]] | None = None,
 ) -> list[Coded]:
     """Code each triple's predicate with the PETRARCH verb dictionary.
 
@@ -52,6 +53,9 @@ def classify(
     ``both_directions`` (PETRARCH semantics): a ``[a:b]`` code gives two events, a (source →
     target) and b (target → source), and patterns are matched flat (see ``code_verb``);
     otherwise b is used only when a is empty.
+
+    ``block_defaults``: a code for verb blocks whose default is ``[---]`` when no pattern
+    matched (block name → (code, lemmas left out)); see ``eventcoder.extract.candidates``.
     """
     out: list[Coded] = []
     found = [
@@ -61,12 +65,21 @@ def classify(
         ))
         for triple in triples
     ]
+    if block_defaults:
+        found = [(t, _block_default(c, doc[t.verb], block_defaults)) for t, c in found]
     for triple, coding in _bind_roles(found):
         if coding is None or not (coding.code or coding.reciprocal):
             continue
         pairs = _directions(coding, triple) if both_directions else [(coding, triple)]
         out.extend(c for c in (_coded(c, t, tables, require_target) for c, t in pairs) if c is not None)
     return out
+
+
+def _block_default(coding: VerbCoding | None, verb: Any, defaults: Mapping[str, tuple[str, frozenset[str]]]) -> VerbCoding | None:
+    if coding is None or coding.code or coding.reciprocal or coding.pattern or coding.verb not in defaults:
+        return coding
+    code, left_out = defaults[coding.verb]
+    return coding if verb.lemma_.lower() in left_out else replace(coding, code=code, verb=f"{coding.verb} block-default")
 
 
 def _bind_roles(found: list[tuple[Triple, VerbCoding | None]]) -> list[tuple[Triple, VerbCoding | None]]:

@@ -1,7 +1,14 @@
 """CAMEO and PLOVER code tables, read from the shipped ``cameo.tsv`` and ``plover_*.tsv``.
 
 The PLOVER columns of ``cameo.tsv`` come from the official CAMEO2PLOVER conversion table; a
-code with no PLOVER equivalent (the 01x statements and 02x appeals) has ``plover_type`` None.
+code with no PLOVER equivalent (the 01x statements) has ``plover_type`` None.
+
+Where the PLOVER manual's prose disagrees with the mechanical conversion table, the prose wins
+(:data:`PLOVER_CHOICES`, the same choices as the article gold's coding conventions): CAMEO 02x
+appeals are REQUEST, apologies (055) and declared ceasefires (0871) CONCEDE, intents to yield
+(035x) CONCEDE, resignations (0831) RETREAT ``resign``, sanctions and broken ties (160, 161,
+163, 164, 165) SANCTION, expelling aid agencies (1663) SANCTION ``expel``, violent repression
+(175) ASSAULT ``crowd-control``.
 """
 
 from __future__ import annotations
@@ -19,6 +26,14 @@ CAMEO_COLUMNS = ("code", "name", "root", "goldstein", "quad_class", "penta_class
                  "plover_type", "plover_mode", "plover_context")
 TYPE_COLUMNS = ("type", "quad_category", "requires_recipient", "score", "default_cameo")
 MODE_COLUMNS = ("type", "mode", "score")
+
+
+# code prefix → (PLOVER type, mode); the longest matching prefix wins. See the module docstring.
+PLOVER_CHOICES: Mapping[str, tuple[str, str | None]] = MappingProxyType({
+    "02": ("REQUEST", None), "035": ("CONCEDE", None), "055": ("CONCEDE", None), "0871": ("CONCEDE", "ceasefire"),
+    "0831": ("RETREAT", "resign"), "160": ("SANCTION", None), "161": ("SANCTION", None), "163": ("SANCTION", None),
+    "164": ("SANCTION", None), "165": ("SANCTION", None), "1663": ("SANCTION", "expel"), "175": ("ASSAULT", "crowd-control"),
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +97,9 @@ class CodeTables:
 
 def _cameo_info(row: list[str]) -> CameoInfo:
     code, name, root, goldstein, quad, penta, event, mode, context = row
+    choice = next((PLOVER_CHOICES[code[:n]] for n in range(len(code), 1, -1) if code[:n] in PLOVER_CHOICES), None)
+    if choice is not None:
+        event, mode = choice[0], choice[1] or ""
     return CameoInfo(
         code=code,
         name=name,

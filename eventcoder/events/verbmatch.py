@@ -266,6 +266,8 @@ def _consecutive(tokens: Sequence[_Tok], start: int, end: int) -> bool:
 
 def _atom_at(atom: Word | SynsetRef | Slot, tokens: Sequence[_Tok], k: int, ctx: _Context, bare: bool) -> list[int]:
     """End positions of ``atom`` matched starting exactly at ``tokens[k]``."""
+    if k >= len(tokens):  # nothing left on this side of the verb
+        return []
     ends = [k + 1] if not (bare and tokens[k].modifier) and _single_ok(atom, tokens[k], ctx) else []
     if isinstance(atom, SynsetRef):
         synset = ctx.vdict.synset(atom.name)

@@ -17,13 +17,19 @@ from eventcoder.records import Article, Rejection, stable_id
 
 HEADER_LINES = 4  # the date line must be among the first four non-blank lines
 
-# 1-3 all-caps words, an optional ", July 8" / ", D.C.", an optional "(Agency)", then a dash.
+# A wire dateline: one or more all-caps places joined by "/" ("ANKARA/LESBOS", "WASHINGTON/MOSCOW"),
+# up to three ", Qualifier" parts (", Greece", ", D.C.", ", Ukraine, March 3", ", March 3, 2022"),
+# an optional "(Agency)", then a dash. A place is 2-3 all-caps words ("NEW DELHI", "ST LOUIS",
+# "UNITED NATIONS") or one of at least three letters, and not bare initials, so that sentences
+# such as "US - China talks ...", "EU - Turkey deal ..." or "U.S. - China talks ..." stay text.
+_PLACE = r"(?!(?:[A-Z]\.)+[^A-Z])(?:[A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]*){1,2}|[A-Z][A-Z'.\-]{2,})"
 _DATELINE = re.compile(
-    r"(?P<place>[A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]*){0,2})"
-    r"(?:, ?[A-Z][A-Za-z.]*(?: [A-Za-z0-9.]+){0,2})?"
+    rf"(?P<place>{_PLACE}(?: ?/ ?{_PLACE})*)"
+    r"(?:, ?[A-Z0-9][A-Za-z0-9.]*(?: [A-Za-z0-9.]+){0,2}){0,3}"
     r" *(?:\((?P<agency>[^()\n]{1,40})\) *)?"
     r"(?:-{1,2}|[\u2013\u2014]) +"
 )
+_PLACE_SEPARATOR = re.compile(r" ?/ ?")
 _INITIALS = re.compile(r"\(?[A-Z]{1,5}(?: ?/ ?[A-Z]{1,5}){0,3}\)?")
 _MAX_INITIALS = 20
 
@@ -56,7 +62,14 @@ def paragraphs_of(text: str) -> list[list[str]]:
 
 
 def clean_body(paragraphs: list[list[str]]) -> Body:
-    """Take the dateline off the first paragraph and an initials line off the end."""
+    """Take the dateline off the first paragraph and an initials line off the end.
+
+    ``Body.dateline`` is the first place of the dateline, without its qualifiers: "DAMASCUS" for
+    "DAMASCUS, Syria (Reuters) -", "KYIV" for "KYIV, Ukraine, March 3 (Reuters) -", and "ANKARA"
+    for the multi-bureau "ANKARA/LESBOS, Greece (Reuters) -" (the reporting places after the
+    slash, and a qualifier that belongs to the last of them, are dropped so that the dateline
+    names one place that ``where.dateline_location`` can look up).
+    """
     paras = [list(p) for p in paragraphs]
     initials = None
     last = paras[-1] if paras else []
@@ -68,7 +81,7 @@ def clean_body(paragraphs: list[list[str]]) -> Body:
         first = paras[0][0]
         match = _DATELINE.match(first.lstrip())
         if match and first.lstrip()[match.end():].strip():
-            dateline, agency = match["place"], match["agency"]
+            dateline, agency = _PLACE_SEPARATOR.split(match["place"])[0], match["agency"]
             paras[0][0] = first.lstrip()[match.end():]
     text = "\n\n".join("\n".join(p) for p in paras)
     return Body(text=text, dateline=dateline, agency=agency, initials=initials)

@@ -1,0 +1,148 @@
+"""Candidate events for the gate: the parse's coded pairs, target-less ones included, each
+also offered with the article's country as an implicit recipient ("Opposition lawmakers
+denounced the extension" in a story about Somalia: SOM → SOM).
+
+:func:`gate_candidates` scores them all, keeps those the gate accepts, and where one predicate
+and source survive with and without the implicit recipient keeps the likelier reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Sequence
+
+from ..events.coding import Coded
+from ..events.ontology import CodeTables
+from ..records import Actor, Mention
+from .features import candidate_features
+from .gate import Gate
+
+IMPLICIT = "implicit"
+
+# PETRARCH-2 verb blocks whose default is [---] (no event without a pattern) but whose plain
+# verbs are events in news: "Opposition parties rejected the budget", "Kenya has refused to
+# attend". Block → (code, lemmas that stay uncoded: a denial is CAMEO 016, not PLOVER).
+BLOCK_DEFAULTS = {"REFUSE": ("120", frozenset({"deny", "resist"}))}
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate with its features and, once gated, the gate's probability."""
+
+    item: Coded
+    features: tuple[str, ...]
+    probability: float = 1.0
+    note: str = ""
+
+
+def implicit_recipient(country: str, cameo: str, name: str, evidence: str) -> Mention:
+    """The article's country standing in for a recipient the sentence does not name."""
+    return Mention(f"[{name}]", 0, 0, Actor(code=cameo, name=name, country=country), f"{IMPLICIT}:{evidence}")
+
+
+def with_implicit_targets(coded: Sequence[Coded], recipient: Mention | None) -> list[Coded]:
+    """Each target-less candidate once more with ``recipient`` as its target."""
+    out = list(coded)
+    if recipient is None:
+        return out
+    for item in coded:
+        if item.triple.target is None and item.triple.source.actor.country is not None:
+            triple = replace(item.triple, target=recipient, via=f"{item.triple.via}:{IMPLICIT}")
+            out.append(replace(item, triple=triple))
+    return out
+
+
+def learned_variants(coded: Sequence[Coded], sent: Any, coder: Any, tables: CodeTables) -> list[Coded]:
+    """The pair model's own reading of each explicit pair the dictionary coded only weakly.
+
+    A pair whose code has no PLOVER type ("said to X", CAMEO 010) or is a verb's default code
+    gets one more candidate: the PLOVER type the fine-tuned pair model gives it, as that type's
+    default CAMEO code, with the model's probability in ``method`` (the gate weighs it).
+    """
+    from ..learned.recode import default_code, mark_pair
+
+    rows: list[tuple[Coded, str]] = []
+    for item in coded:
+        triple = item.triple
+        if triple.target is None or triple.via.endswith(IMPLICIT):
+            continue
+        if tables.cameo(item.code).plover_type is not None and "(verb default)" not in item.method:
+            continue
+        marked = mark_pair(sent, triple.source_tokens, triple.target_tokens)
+        if marked:
+            rows.append((item, marked))
+    if not rows:
+        return []
+    decisions = coder.decide([m for _, m in rows], [None] * len(rows), [None] * len(rows))
+    out = []
+    for (item, _), decision in zip(rows, decisions):
+        code = default_code(tables, decision.root)
+        if tables.cameo(code).plover_type != tables.cameo(item.code).plover_type:  # a new reading, not a recoding
+            note = f"learned {decision.root} p={decision.probability:.2f} proposes {code}"
+            out.append(replace(item, code=code, method=f"{item.method}; {note}", confidence=round(decision.probability, 3)))
+    return out
+
+
+def _learned(method: str) -> str:
+    if "proposes" in method:
+        p = float(method.rsplit("p=", 1)[1].split()[0])
+        return "proposes-high" if p >= 0.8 else ("proposes-mid" if p >= 0.5 else "proposes-low")
+    if "agrees" in method:
+        return "agrees"
+    return "overrules" if "overrules" in method else "none"
+
+
+def _pattern_kind(method: str) -> str:
+    if "block-default" in method:
+        return "block-default"
+    return "default" if "(verb default)" in method else "specific"
+
+
+def features_of(item: Coded, doc: Any, tables: CodeTables) -> tuple[str, ...]:
+    info = tables.cameo(item.code)
+    triple = item.triple
+    return tuple(candidate_features(
+        doc[triple.verb], plover_type=info.plover_type, code=info.code,
+        pattern=_pattern_kind(item.method), via=triple.via, source=triple.source,
+        target=triple.target, implicit=triple.via.endswith(IMPLICIT), modality=item.modality,
+        sentence_index=triple.sentence_index, learned=_learned(item.method),
+    ))
+
+
+_REPORTING = frozenset("quote report cite say tell carry publish broadcast".split())
+
+
+def verdict(features: Sequence[str], gate: Gate) -> tuple[bool, float, str]:
+    """(keep, probability, why) for one candidate: the gate's decision, with two fixed rules.
+
+    A specific dictionary pattern whose type the pair model confirms on an explicit pair stays
+    (the dictionary keeps its job where it is right); a news medium reporting or quoting is
+    never the actor of what it reports (the coding conventions' attribution rule).
+    """
+    decision = gate.decide(features)
+    feats = set(features)
+    lemma = next((f[6:] for f in feats if f.startswith("lemma=") and "|" not in f), "")
+    if lemma in _REPORTING and ("src_sector=MED" in feats or "src_sector=JRN" in feats):
+        return False, decision.probability, "reporting medium"
+    if {"pattern=specific", "pairmodel=agrees", "target=explicit"} <= feats:
+        return True, decision.probability, f"dictionary pattern and pair model agree; {decision.describe()}"
+    return decision.keep, decision.probability, decision.describe()
+
+
+def gate_candidates(coded: Sequence[Coded], doc: Any, tables: CodeTables, gate: Gate | None) -> list[Scored]:
+    """Every candidate scored; with a gate, only the accepted ones, one target reading each."""
+    scored = [Scored(item, features_of(item, doc, tables)) for item in coded]
+    if gate is None:
+        return scored
+    kept: dict[tuple[object, ...], Scored] = {}
+    for s in scored:
+        keep, probability, why = verdict(s.features, gate)
+        if not keep:
+            continue
+        s = Scored(s.item, s.features, probability, why)
+        triple = s.item.triple
+        explicit = triple.target is not None and not triple.via.endswith(IMPLICIT)
+        key = (triple.verb, triple.source.start, tables.cameo(s.item.code).plover_type, triple.target.start if explicit else None)
+        if key not in kept or s.probability > kept[key].probability:
+            kept[key] = s
+    return list(kept.values())

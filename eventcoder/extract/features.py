@@ -1,0 +1,80 @@
+"""What the gate looks at: named binary features of one candidate event, read off the parse.
+
+Every feature is a short string ("lemma=urge", "type=ACCUSE|target=implicit"), so a trained
+weight table can be read by a person and each decision can name the features that drove it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..records import Mention
+
+SPEECH_LEMMAS = frozenset("say tell add state announce declare note stress claim insist report explain write".split())
+_TENSES = {"VBD": "past", "VBN": "participle", "VBZ": "present", "VBP": "present", "VBG": "gerund", "VB": "base", "MD": "modal"}
+
+
+def _by(mention: Mention | None) -> str:
+    """How a mention was resolved, without its evidence detail ("agent+article-country")."""
+    if mention is None:
+        return "none"
+    parts = mention.resolved_by.split("+")
+    return "+".join(p.split(":")[0] for p in parts)
+
+
+def _sector(mention: Mention | None) -> str:
+    if mention is None:
+        return "none"
+    return mention.actor.sectors[0] if mention.actor.sectors else "state"
+
+
+def candidate_features(
+    verb: Any, *, plover_type: str | None, code: str, pattern: str, via: str, source: Mention,
+    target: Mention | None, implicit: bool, modality: str, sentence_index: int, learned: str,
+) -> list[str]:
+    """Features of one candidate: the predicate, its code, how the pair was found, the actors."""
+    ptype = plover_type or "none"
+    target_kind = "implicit" if implicit else ("explicit" if target is not None else "none")
+    lemma = verb.lemma_.lower()
+    via_kind = via.split(";")[0].replace(":reversed", "")
+    same = "none"
+    if target is not None:
+        same = "same" if source.actor.country == target.actor.country else "diff"
+    governor = verb.head if verb.head.i != verb.i else None
+    feats = [
+        "bias",
+        f"type={ptype}",
+        f"code={code}",
+        f"root={code[:2]}",
+        f"lemma={lemma}",
+        f"lemma={lemma}|type={ptype}",
+        f"pattern={pattern}",
+        f"type={ptype}|pattern={pattern}",
+        f"via={via_kind}",
+        f"target={target_kind}",
+        f"type={ptype}|target={target_kind}",
+        f"src_by={_by(source)}",
+        f"tgt_by={_by(target) if not implicit else 'implicit'}",
+        f"src_sector={_sector(source)}",
+        f"tgt_sector={_sector(target)}",
+        f"type={ptype}|src_sector={_sector(source)}",
+        f"dyad={same}",
+        f"modality={modality}",
+        f"sent={min(sentence_index, 4)}",
+        f"pairmodel={learned}",
+        f"dep={verb.dep_}",
+        f"tense={_TENSES.get(verb.tag_, 'other')}",
+        f"pos={verb.pos_}",
+    ]
+    if governor is not None and verb.dep_ in ("ccomp", "xcomp", "advcl", "relcl", "acl", "conj"):
+        feats.append(f"governor={governor.lemma_.lower()}")
+        feats.append(f"governor_speech={governor.lemma_.lower() in SPEECH_LEMMAS}")
+    if any(c.dep_ == "neg" for c in verb.children):
+        feats.append("negated")
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        feats.append("passive")
+    if source.actor.country is None:
+        feats.append("src_country=none")
+    if target is not None and target.actor.country is None:
+        feats.append("tgt_country=none")
+    return feats

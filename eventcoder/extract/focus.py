@@ -1,0 +1,101 @@
+"""Article-country fallback: a role, institution or person with no country word takes the
+country the article makes clear, and says so in ``resolved_by``.
+
+"Police fired ten rounds" in a story about India is Indian police. The evidence, in order:
+
+1. the article's dominant country — at least half of the article's country-bearing mentions and
+   at least two of them (``article-country:IND 7/9``);
+2. otherwise the nearest country-bearing mention before it in the same sentence, then in earlier
+   sentences (``nearest-country:IND``).
+
+Nothing clear (no mention with a country yet) leaves the actor with its sector and no country,
+which keeps it out of events.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
+
+from ..records import Actor, Mention
+
+ActorTable = Mapping[int, tuple[Mention, frozenset[int]]]
+
+_COUNTRY_EVIDENCE = frozenset({"country-name", "agent+country", "person", "capital", "coreference"})
+_FILLABLE = frozenset({"agent", "unknown"})
+_VAGUE = frozenset({"NON", "UNK", "PPL"})
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFocus:
+    """How often each country is named in one article."""
+
+    counts: tuple[tuple[str, int], ...]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+    def dominant(self) -> tuple[str, str] | None:
+        """(ISO3, evidence) when one country holds at least half the mentions and two or more."""
+        if not self.counts:
+            return None
+        country, n = self.counts[0]
+        if n >= 2 and n * 2 >= self.total:
+            return country, f"article-country:{country} {n}/{self.total}"
+        return None
+
+
+def article_focus(tables: Sequence[ActorTable]) -> ArticleFocus:
+    counts: Counter[str] = Counter()
+    for table in tables:
+        for mention, _ in table.values():
+            if mention.actor.country and mention.resolved_by in _COUNTRY_EVIDENCE:
+                counts[mention.actor.country] += 1
+    return ArticleFocus(tuple(counts.most_common()))
+
+
+def fill_countries(
+    tables: Sequence[ActorTable], focus: ArticleFocus, cameo_of: Callable[[str], str | None],
+    named: Callable[[int], bool] = lambda index: True,
+) -> list[dict[int, tuple[Mention, frozenset[int]]]]:
+    """The actor tables with country-less roles and unknown names given a country, where clear.
+
+    ``cameo_of`` maps an ISO3 code to its CAMEO country code (None when unknown); ``named`` says
+    whether the head token at an index names a person or organisation (an unknown proper noun
+    that is neither, such as a ship or a building, is left alone).
+    """
+    dominant = focus.dominant()
+    out: list[dict[int, tuple[Mention, frozenset[int]]]] = []
+    last_seen: str | None = None
+    for table in tables:
+        filled: dict[int, tuple[Mention, frozenset[int]]] = {}
+        for index in sorted(table):
+            mention, tokens = table[index]
+            if mention.actor.country and mention.resolved_by in _COUNTRY_EVIDENCE:
+                last_seen = mention.actor.country
+            elif _fillable(mention) and (mention.resolved_by != "unknown" or named(index)):
+                pick = dominant or ((last_seen, f"nearest-country:{last_seen}") if last_seen else None)
+                if pick is not None:
+                    mention = _with_country(mention, pick[0], pick[1], cameo_of(pick[0]))
+            filled[index] = (mention, tokens)
+        out.append(filled)
+    return out
+
+
+def _fillable(mention: Mention) -> bool:
+    actor = mention.actor
+    if actor.country or actor.code is not None or mention.resolved_by not in _FILLABLE:
+        return False
+    return mention.resolved_by == "unknown" or not set(actor.sectors) <= _VAGUE
+
+
+def _with_country(mention: Mention, iso3: str, evidence: str, cameo: str | None) -> Mention:
+    if cameo is None:
+        return mention
+    actor = mention.actor
+    sectors = tuple(s for s in actor.sectors if s not in _VAGUE)
+    code = cameo + "".join(sectors[:2])
+    new = Actor(code=code, name=actor.name, country=iso3, sectors=sectors)
+    return Mention(mention.text, mention.start, mention.end, new, f"{mention.resolved_by}+{evidence}")

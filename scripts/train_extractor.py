@@ -1,0 +1,233 @@
+"""Train the extraction gate (eventcoder/extract/model/gate.json) from article-level gold.
+
+Every candidate event the pipeline proposes on the gold articles (parse pairs, target-less
+ones, implicit article-country recipients) is labelled 1 when it matches a gold event told in
+the same sentence (PLOVER type, source and target country; symmetric gold in either
+direction; acceptable alternatives honoured), else 0. A logistic model over the candidates'
+named features is fitted with L2; the acceptance threshold and the L2 strength are chosen by
+article-level cross-validation (held-out folds of whole articles, scored after the pipeline's
+merge step exactly as `eventcoder eval articles` scores them). The final model is trained on
+every article and written with its CV report.
+
+    python scripts/train_extractor.py                       # dev + training gold, 5-fold CV, writes the model
+    python scripts/train_extractor.py --no-save --folds 4   # CV only
+
+Seeded; reads only ../shared and the project's training/ folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from eventcoder.eval_articles import load_article_gold, score_articles  # noqa: E402
+from eventcoder.ingest import IngestOptions, read_inputs  # noqa: E402
+from eventcoder.events.coding import merge_events  # noqa: E402
+from eventcoder.extract.gate import Gate, shipped_gate_path  # noqa: E402
+from eventcoder.pipeline import Pipeline  # noqa: E402
+from eventcoder.records import Article, Event  # noqa: E402
+from eventcoder.settings import Settings  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "eval" / "articles"
+GOLD_SETS = {"voa-dev": SHARED / "voa-dev", "voa-train": ROOT / "training" / "voa"}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    article_id: str
+    event: Event
+    features: tuple[str, ...]
+    label: int
+
+
+def _alts(gold: dict[str, Any], key: str, value: Any) -> set[Any]:
+    out = {value}
+    out.update((gold.get("acceptable_alternatives") or {}).get(key) or [])
+    return out
+
+
+def _country_ok(allowed: set[Any], members: Sequence[str], country: str | None) -> bool:
+    return country in allowed or (country is not None and country in members)
+
+
+def matches(event: Event, gold: dict[str, Any]) -> bool:
+    """Type and dyad agree with one gold event (lenient: acceptable alternatives honoured)."""
+    if event.cameo.plover_type not in _alts(gold, "plover_type", gold["plover_type"]):
+        return False
+    src = event.source.actor.party
+    tgt = event.target.actor.party if event.target else None
+    g_src, g_tgt = gold["source"] or {}, gold.get("target") or {}
+    s_ok = _alts(gold, "source_country", g_src.get("country"))
+    t_ok = _alts(gold, "target_country", g_tgt.get("country") if gold.get("target") else None)
+    s_mem, t_mem = g_src.get("members") or [], g_tgt.get("members") or []
+    if _country_ok(s_ok, s_mem, src) and _country_ok(t_ok, t_mem, tgt):
+        return True
+    return bool(gold.get("symmetric")) and _country_ok(s_ok, s_mem, tgt) and _country_ok(t_ok, t_mem, src)
+
+
+def _spans(text: str, sentences: Sequence[str]) -> list[tuple[int, int]]:
+    out = []
+    for s in sentences:
+        at = text.find(s)
+        if at >= 0:
+            out.append((at, at + len(s)))
+    return out
+
+
+def label(event: Event, text: str, gold_events: Sequence[dict[str, Any]]) -> int:
+    start = event.trigger_start
+    for g in gold_events:
+        spans = _spans(text, [g["sentence"], *(g.get("alt_sentences") or [])])
+        if any(a <= start < b for a, b in spans) and matches(event, g):
+            return 1
+    return 0
+
+
+def collect(pipeline: Pipeline, folders: Sequence[Path]) -> tuple[list[Candidate], dict[str, Any], dict[str, Any]]:
+    candidates: list[Candidate] = []
+    golds: dict[str, Any] = {}
+    articles: dict[str, Any] = {}
+    for folder in folders:
+        gold = load_article_gold(folder / "gold.jsonl")
+        raw = {json.loads(line)["article_id"]: json.loads(line) for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()}
+        for aid, g in sorted(gold.items()):
+            path = folder / "articles" / f"{aid}.txt"
+            if not path.exists():
+                continue
+            article = next(a for a in read_inputs([str(path)], IngestOptions()) if isinstance(a, Article))
+            pipeline.collector = []
+            pipeline.code_article(article)
+            for event, feats in pipeline.collector:
+                candidates.append(Candidate(aid, event, feats, label(event, article.text, raw[aid]["events"])))
+            golds[aid] = g
+            articles[aid] = article
+    pipeline.collector = None
+    return candidates, golds, articles
+
+
+def fit(rows: Sequence[Candidate], l2: float, epochs: int = 300, seed: int = 0) -> dict[str, float]:
+    """L2-regularised logistic regression by full-batch gradient descent with Adam."""
+    vocab = sorted({f for r in rows for f in r.features})
+    index = {f: i for i, f in enumerate(vocab)}
+    x = np.zeros((len(rows), len(vocab)), dtype=np.float32)
+    for n, r in enumerate(rows):
+        for f in set(r.features):
+            x[n, index[f]] = 1.0
+    y = np.array([r.label for r in rows], dtype=np.float32)
+    rng = np.random.default_rng(seed)
+    w = rng.normal(0, 0.01, len(vocab)).astype(np.float32)
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    pos = max(1.0, y.sum())
+    weight = np.where(y > 0, (len(y) - pos) / pos, 1.0).astype(np.float32) ** 0.5  # soften the imbalance
+    for t in range(1, epochs + 1):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        grad = x.T @ ((p - y) * weight) / len(y) + l2 * w * (np.array([f != "bias" for f in vocab]))
+        m = 0.9 * m + 0.1 * grad
+        v = 0.999 * v + 0.001 * grad * grad
+        w -= 0.1 * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+    return {f: round(float(w[i]), 4) for i, f in enumerate(vocab) if abs(w[i]) > 1e-3}
+
+
+def kept_events(rows: Sequence[Candidate], gate: Gate) -> dict[str, list[Event]]:
+    """The events the pipeline would output for these candidates under this gate (merged)."""
+    from eventcoder.extract.candidates import IMPLICIT, verdict
+
+    by_article: dict[str, dict[tuple[object, ...], tuple[float, Event]]] = {}
+    for r in rows:
+        keep, p, _ = verdict(r.features, gate)
+        if not keep:
+            continue
+        e = r.event
+        explicit = e.target is not None and not e.target.resolved_by.startswith(IMPLICIT)
+        key = (e.sentence_index, e.trigger_start, e.source.start, e.cameo.plover_type, e.target.start if explicit else None)
+        slot = by_article.setdefault(r.article_id, {})
+        if key not in slot or p > slot[key][0]:
+            slot[key] = (p, e)
+    return {aid: merge_events([e for _, e in slot.values()]) for aid, slot in by_article.items()}
+
+
+def evaluate(rows: Sequence[Candidate], golds: dict[str, Any], gate: Gate, ids: Sequence[str]) -> tuple[int, int, int]:
+    events = kept_events([r for r in rows if r.article_id in ids], gate)
+    score = score_articles({a: golds[a] for a in ids}, {a: events.get(a, []) for a in ids})
+    return score.totals.tp, score.totals.fp, score.totals.fn
+
+
+def f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / max(1, 2 * tp + fp + fn)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--sets", default="voa-dev,voa-train", help="gold sets to use (comma-separated)")
+    ap.add_argument("--test-set", help="a gold set kept out of training and CV: the chosen model is scored on it")
+    ap.add_argument("--no-save", action="store_true")
+    ap.add_argument("--out", default=str(shipped_gate_path()))
+    args = ap.parse_args(argv)
+    folders = [GOLD_SETS[s] for s in args.sets.split(",") if (GOLD_SETS[s] / "gold.jsonl").exists()]
+    pipeline = Pipeline(Settings(extractor="gate"), gate=Gate({}, 0.0))
+    rows, golds, _ = collect(pipeline, folders)
+    ids = sorted(golds)
+    print(f"{len(ids)} articles from {', '.join(f.name for f in folders)}; {len(rows)} candidates, {sum(r.label for r in rows)} positive")
+    rng = random.Random(args.seed)
+    shuffled = ids[:]
+    rng.shuffle(shuffled)
+    folds = [shuffled[k :: args.folds] for k in range(args.folds)]
+    grid_l2 = (0.003, 0.01, 0.03, 0.1)
+    grid_t = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
+    totals: dict[tuple[float, float], Counter[str]] = {}
+    base = Counter()
+    for k, held in enumerate(folds):
+        train = [r for r in rows if r.article_id not in held]
+        tp, fp, fn = evaluate(rows, golds, Gate({"bias": 30.0}, 0.5), held)  # every candidate kept (but for the fixed rules)
+        base.update(tp=tp, fp=fp, fn=fn)
+        for l2 in grid_l2:
+            weights = fit(train, l2, seed=args.seed)
+            for t in grid_t:
+                tp, fp, fn = evaluate(rows, golds, Gate(weights, t), held)
+                totals.setdefault((l2, t), Counter()).update(tp=tp, fp=fp, fn=fn)
+        print(f"fold {k + 1}/{args.folds} done ({len(held)} articles)", flush=True)
+    (l2, t), best = max(totals.items(), key=lambda kv: f1(kv[1]["tp"], kv[1]["fp"], kv[1]["fn"]))
+    report = {
+        "articles": len(ids), "sets": [f.name for f in folders], "candidates": len(rows),
+        "positives": sum(r.label for r in rows), "folds": args.folds, "seed": args.seed,
+        "all_candidates": dict(base), "all_candidates_f1": round(f1(base["tp"], base["fp"], base["fn"]), 3),
+        "chosen": {"l2": l2, "threshold": t, **dict(best), "f1": round(f1(best["tp"], best["fp"], best["fn"]), 3)},
+        "grid": [{"l2": a, "threshold": b, **dict(c), "f1": round(f1(c["tp"], c["fp"], c["fn"]), 3)} for (a, b), c in sorted(totals.items())],
+    }
+    c = report["chosen"]
+    print(f"all candidates kept: F1 {report['all_candidates_f1']} {dict(base)}")
+    print(f"CV chosen l2={l2} threshold={t}: TP {c['tp']} FP {c['fp']} FN {c['fn']} "
+          f"P {c['tp'] / max(1, c['tp'] + c['fp']):.3f} R {c['tp'] / max(1, c['tp'] + c['fn']):.3f} F1 {c['f1']}")
+    if args.test_set:
+        test_rows, test_golds, _ = collect(pipeline, [GOLD_SETS[args.test_set]])
+        final = Gate(fit(rows, l2, seed=args.seed), t)
+        tp, fp, fn = evaluate(test_rows, test_golds, final, sorted(test_golds))
+        btp, bfp, bfn = evaluate(test_rows, test_golds, Gate({"bias": 30.0}, 0.5), sorted(test_golds))
+        print(f"held-out {args.test_set} ({len(test_golds)} articles, never trained on): TP {tp} FP {fp} FN {fn} "
+              f"P {tp / max(1, tp + fp):.3f} R {tp / max(1, tp + fn):.3f} F1 {f1(tp, fp, fn):.3f} "
+              f"(all candidates kept: F1 {f1(btp, bfp, bfn):.3f})")
+    if not args.no_save:
+        weights = fit(rows, l2, seed=args.seed)
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({"threshold": t, "l2": l2, "weights": dict(sorted(weights.items())), "cv": report}, indent=1) + "\n")
+        print(f"wrote {out} ({len(weights)} weights)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,85 @@
+"""The extraction stage: article-country fallback, pronouns, implicit recipients and the gate."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from eventcoder.extract.candidates import verdict
+from eventcoder.extract.focus import ArticleFocus
+from eventcoder.extract.gate import Gate, shipped_gate_path
+from eventcoder.pipeline import code_text
+from eventcoder.records import Actor
+
+SOMALIA = (
+    "Somali President Mohamed Abdullahi Mohamed has signed a measure extending his term. "
+    "Somalia's parliament approved it on Monday. Somalia has been in crisis for months. "
+    "Opposition lawmakers have denounced the extension. "
+    "Ilyas Ali Hassan, a member of the upper house, urged the president to avoid such decisions. "
+    "He also urged Farmajo to return to talks."
+)
+
+
+def test_dominant_country_needs_half_the_mentions_and_two() -> None:
+    assert ArticleFocus((("SOM", 3), ("USA", 1))).dominant() == ("SOM", "article-country:SOM 3/4")
+    assert ArticleFocus((("SOM", 2), ("USA", 2), ("KEN", 1))).dominant() is None
+    assert ArticleFocus((("SOM", 1),)).dominant() is None
+
+
+def test_party_names_blocs_as_article_gold_does() -> None:
+    assert Actor("IGOUNO", "United Nations").party == "UNO"
+    assert Actor("IGOEUREEC", "European Union").party == "EUR"
+    assert Actor("IGOAFRAFU", "African Union").party == "IGO"
+    assert Actor("NGOHRI", "Amnesty").party == "NGO"
+    assert Actor("SOMGOV", "Somalia", country="SOM").party == "SOM"
+    assert Actor(None, "someone").party is None
+
+
+def test_roles_without_a_country_take_the_articles_country(gate_pipeline) -> None:
+    events = code_text(SOMALIA, published=date(2021, 4, 14), pipeline=gate_pipeline)
+    accuse = [e for e in events if e.cameo.plover_type == "ACCUSE" and e.source.text == "Opposition lawmakers"]
+    assert accuse, [(e.source.text, e.cameo.code) for e in events]
+    assert accuse[0].source.actor.country == "SOM"
+    assert "article-country:SOM" in accuse[0].source.resolved_by
+    assert "gate p=" in accuse[0].method or "agree" in accuse[0].method
+
+
+def test_urge_is_a_request_and_he_is_the_last_person_named(gate_pipeline) -> None:
+    events = code_text(SOMALIA, published=date(2021, 4, 14), pipeline=gate_pipeline)
+    requests = [e for e in events if e.cameo.plover_type == "REQUEST"]
+    assert any(e.source.text.startswith("Ilyas Ali Hassan") and e.target and e.target.actor.country == "SOM" for e in requests)
+    pronoun = [e for e in events if e.source.resolved_by.startswith("pronoun:")]
+    assert all(e.source.actor.country == "SOM" for e in pronoun)
+
+
+def test_a_medium_reporting_is_never_the_actor() -> None:
+    gate = Gate({"bias": 5.0}, 0.5)
+    keep, _, why = verdict(["bias", "lemma=quote", "src_sector=MED"], gate)
+    assert not keep and why == "reporting medium"
+    keep, _, _ = verdict(["bias", "lemma=attack", "src_sector=MED"], gate)
+    assert keep
+
+
+def test_agreeing_dictionary_pattern_and_pair_model_stand_whatever_the_gate() -> None:
+    gate = Gate({"bias": -5.0}, 0.5)
+    assert not verdict(["bias", "pattern=specific"], gate)[0]
+    assert verdict(["bias", "pattern=specific", "pairmodel=agrees", "target=explicit"], gate)[0]
+
+
+def test_shipped_gate_loads_and_carries_its_cv_report() -> None:
+    import json
+
+    data = json.loads(shipped_gate_path().read_text(encoding="utf-8"))
+    gate = Gate.load()
+    assert 0.0 < gate.threshold < 1.0 and len(gate.weights) > 100
+    assert data["cv"]["folds"] >= 4 and data["cv"]["chosen"]["f1"] > data["cv"]["all_candidates_f1"]
+
+
+def test_rules_extractor_keeps_the_old_path() -> None:
+    from eventcoder.errors import ConfigError
+    from eventcoder.pipeline import Pipeline
+    from eventcoder.settings import Settings
+
+    with pytest.raises(ConfigError):
+        Pipeline(Settings(extractor="nonsense"), nlp=object())
