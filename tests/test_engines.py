@@ -96,7 +96,7 @@ def test_spool_round_trip_is_exact_and_atomic(tmp_path, pipeline):
 
 
 def test_two_local_workers_match_one_process(tmp_path, pipeline):
-    settings = Settings(batch_size=2)
+    settings = Settings(batch_size=2, extractor="rules")  # the session pipeline is the rule path
     outputs = {}
     stores = {}
     for workers in (1, 2):
@@ -141,7 +141,7 @@ def ray_local():
 def test_ray_and_local_engines_store_identical_events_and_resume_from_shards(ray_local, tmp_path, pipeline):
     from eventcoder.engines.rayengine import RayEngine
 
-    settings = Settings(batch_size=2)
+    settings = Settings(batch_size=2, extractor="rules")  # the session pipeline is the rule path
     local = EventStore(":memory:")
     code_inputs([str(ARTICLES)], settings=settings, store=local, pipeline=pipeline)
 
