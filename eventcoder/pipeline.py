@@ -18,9 +18,10 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from .actors import ActorResolver, ArticleMemory
 from .errors import ConfigError, EventcoderError, StageError
-from .extract.candidates import BLOCK_DEFAULTS, gate_candidates, learned_variants, implicit_recipient, with_implicit_targets
+from .extract.candidates import BLOCK_DEFAULTS, is_background, gate_candidates, learned_variants, implicit_recipient, with_implicit_targets
 from .extract.focus import ArticleFocus, article_focus, fill_countries
 from .extract.gate import Gate
+from .extract.pairs import pair_candidates
 from .extract.pronouns import resolve_pronouns
 from .events.coding import Coded, apply_modality, classify, distinct_events, merge_events
 from .events.ontology import CodeTables
@@ -202,12 +203,17 @@ class Pipeline:
             if self.gate is not None and not self.petrarch:
                 with _stage("gate", article):
                     if self.combined is not None:
+                        covered = {(min(c.triple.source_tokens), min(c.triple.target_tokens)) for c in coded if c.triple.target_tokens}
                         coded = coded + learned_variants(coded, sent, self.combined, self.tables)  # type: ignore[arg-type]
+                        if self.settings.all_pairs:
+                            coded = coded + pair_candidates(sent, index, actors, covered, self.combined, self.tables)  # type: ignore[arg-type]
                     candidates = with_implicit_targets(coded, recipient)
                     scored = gate_candidates(candidates, doc, self.tables, None if self.collector is not None else self.gate)  # type: ignore[arg-type]
                 for s in scored:
                     item = replace(s.item, method=f"{s.item.method}; {s.note}", confidence=s.probability) if s.note else s.item
                     event = self._to_event(article, doc, sent, item, published, countries)
+                    if is_background(event.date, published):  # the coding conventions' 7-day rule
+                        continue
                     if self.collector is not None:
                         self.collector.append((event, s.features))
                     events.append(event)

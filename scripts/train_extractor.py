@@ -174,11 +174,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--sets", default="voa-dev,voa-train", help="gold sets to use (comma-separated)")
     ap.add_argument("--test-set", help="a gold set kept out of training and CV: the chosen model is scored on it")
+    ap.add_argument("--all-pairs", action="store_true", help="also offer the pair model's every-pair candidates (setting all_pairs)")
     ap.add_argument("--no-save", action="store_true")
     ap.add_argument("--out", default=str(shipped_gate_path()))
     args = ap.parse_args(argv)
     folders = [GOLD_SETS[s] for s in args.sets.split(",") if (GOLD_SETS[s] / "gold.jsonl").exists()]
-    pipeline = Pipeline(Settings(extractor="gate"), gate=Gate({}, 0.0))
+    pipeline = Pipeline(Settings(extractor="gate", all_pairs=args.all_pairs), gate=Gate({}, 0.0))
     rows, golds, _ = collect(pipeline, folders)
     ids = sorted(golds)
     print(f"{len(ids)} articles from {', '.join(f.name for f in folders)}; {len(rows)} candidates, {sum(r.label for r in rows)} positive")

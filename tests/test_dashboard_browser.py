@@ -101,7 +101,7 @@ def test_dashboard_filters_shows_evidence_and_takes_a_correction(server, browser
     _ready(browser)
     _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#map path.land")) > 150)
     assert browser.find_elements(By.CSS_SELECTOR, "#map circle.point")
-    assert browser.find_element(By.ID, "table-count").text == "12 events"
+    assert browser.find_element(By.ID, "table-count").text == "13 events"
     browser.save_screenshot(str(ARTIFACTS / "dashboard-01-overview.png"))
 
     form = browser.find_element(By.ID, "filters")

@@ -13,7 +13,9 @@ from typing import Any, Sequence
 
 from ..events.coding import Coded
 from ..events.ontology import CodeTables
-from ..records import Actor, Mention
+from datetime import date, timedelta
+
+from ..records import Actor, Mention, ResolvedDate
 from .features import candidate_features
 from .gate import Gate
 
@@ -33,6 +35,22 @@ class Scored:
     features: tuple[str, ...]
     probability: float = 1.0
     note: str = ""
+
+
+BACKGROUND_DAYS = 7
+
+
+def is_background(when: ResolvedDate, published: date) -> bool:
+    """An event dated (from a cue in its sentence) more than a week before publication is
+    background, not news: "stormed the Mavi Marmara in 2010", "withdrew ambassadors in 2018"."""
+    if when.how == "publication-date":
+        return False
+    if when.precision == "year":
+        return when.value.year < published.year and (published - date(when.value.year, 12, 31)).days > BACKGROUND_DAYS
+    if when.precision == "month":
+        last = (when.value.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        return (published - last).days > BACKGROUND_DAYS
+    return (published - when.value).days > BACKGROUND_DAYS
 
 
 def implicit_recipient(country: str, cameo: str, name: str, evidence: str) -> Mention:
@@ -86,7 +104,7 @@ def learned_variants(coded: Sequence[Coded], sent: Any, coder: Any, tables: Code
 def _learned(method: str) -> str:
     if "proposes" in method:
         p = float(method.rsplit("p=", 1)[1].split()[0])
-        return "proposes-high" if p >= 0.8 else ("proposes-mid" if p >= 0.5 else "proposes-low")
+        return "proposes-" + ("top" if p >= 0.95 else "high" if p >= 0.8 else "mid" if p >= 0.5 else "low")
     if "agrees" in method:
         return "agrees"
     return "overrules" if "overrules" in method else "none"
@@ -106,6 +124,7 @@ def features_of(item: Coded, doc: Any, tables: CodeTables) -> tuple[str, ...]:
         pattern=_pattern_kind(item.method), via=triple.via, source=triple.source,
         target=triple.target, implicit=triple.via.endswith(IMPLICIT), modality=item.modality,
         sentence_index=triple.sentence_index, learned=_learned(item.method),
+        source_tokens=triple.source_tokens, target_tokens=triple.target_tokens,
     ))
 
 

@@ -14,6 +14,14 @@ SPEECH_LEMMAS = frozenset("say tell add state announce declare note stress claim
 _TENSES = {"VBD": "past", "VBN": "participle", "VBZ": "present", "VBP": "present", "VBG": "gerund", "VB": "base", "MD": "modal"}
 
 
+def _head(tokens: frozenset[int], doc: Any) -> Any:
+    """The token of a phrase whose syntactic head lies outside it."""
+    for i in sorted(tokens):
+        if doc[i].head.i not in tokens or doc[i].head.i == i:
+            return doc[i]
+    return None
+
+
 def _by(mention: Mention | None) -> str:
     """How a mention was resolved, without its evidence detail ("agent+article-country")."""
     if mention is None:
@@ -31,6 +39,7 @@ def _sector(mention: Mention | None) -> str:
 def candidate_features(
     verb: Any, *, plover_type: str | None, code: str, pattern: str, via: str, source: Mention,
     target: Mention | None, implicit: bool, modality: str, sentence_index: int, learned: str,
+    source_tokens: frozenset[int] = frozenset(), target_tokens: frozenset[int] = frozenset(),
 ) -> list[str]:
     """Features of one candidate: the predicate, its code, how the pair was found, the actors."""
     ptype = plover_type or "none"
@@ -62,6 +71,7 @@ def candidate_features(
         f"modality={modality}",
         f"sent={min(sentence_index, 4)}",
         f"pairmodel={learned}",
+        f"pairmodel={learned}|type={ptype}",
         f"dep={verb.dep_}",
         f"tense={_TENSES.get(verb.tag_, 'other')}",
         f"pos={verb.pos_}",
@@ -73,6 +83,20 @@ def candidate_features(
         feats.append("negated")
     if any(c.dep_ == "auxpass" for c in verb.children):
         feats.append("passive")
+    doc = verb.doc
+    s_head = _head(source_tokens, doc)
+    t_head = _head(target_tokens, doc)
+    if s_head is not None:
+        feats.append(f"src_dep={s_head.dep_}")
+        feats.append(f"src_subject={s_head.head.i == verb.i and s_head.dep_ in ('nsubj', 'nsubjpass')}")
+    if t_head is not None and s_head is not None:
+        feats.append(f"tgt_dep={t_head.dep_}")
+        feats.append(f"tgt_under_pred={t_head.i in {t.i for t in verb.subtree}}")
+        feats.append(f"order={'st' if s_head.i < t_head.i else 'ts'}")
+        gap = abs(s_head.i - t_head.i)
+        feats.append(f"gap={'near' if gap <= 4 else 'mid' if gap <= 12 else 'far'}")
+        feats.append(f"via={via_kind}|tgt_dep={t_head.dep_}")
+        feats.append(f"via={via_kind}|src_dep={s_head.dep_}")
     if source.actor.country is None:
         feats.append("src_country=none")
     if target is not None and target.actor.country is None:

@@ -1,0 +1,86 @@
+"""Every ordered pair of actors in a sentence as a candidate, typed by the pair model.
+
+The parse and the verb dictionary find the pairs a verb pattern links; many events are told
+otherwise ("drew criticism from rights groups", "a visit to South Africa", "Israeli forces
+fired tear gas at Palestinian demonstrators"). For each ordered pair of coded actor mentions
+that no dictionary pair already covers, the fine-tuned pair model reads the sentence with the
+two marked and names a PLOVER type; the candidate carries that type's default CAMEO code, the
+predicate that governs the source, and ``pair:any-pair`` in ``method``. The gate decides.
+"""
+
+from __future__ import annotations
+
+from itertools import permutations
+from typing import Any, Sequence
+
+from ..events.coding import Coded
+from ..events.modality import intent_code, modality_of
+from ..events.ontology import CodeTables
+from ..relations import ActorTable, Triple, find_attribution, find_quote
+
+ANY_PAIR = "any-pair"
+MAX_MENTIONS = 6  # the first six coded mentions of a sentence: at most 30 ordered pairs
+
+
+def governing_predicate(tokens: frozenset[int], doc: Any) -> Any:
+    """The nearest verb above the phrase's head (the sentence root when there is none)."""
+    head = next((doc[i] for i in sorted(tokens) if doc[i].head.i not in tokens or doc[i].head.i == i), doc[min(tokens)])
+    node = head
+    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
+        node = node.head
+    return node
+
+
+_ACTING_ENTS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
+
+
+def acts(head: Any, mention: Any) -> bool:
+    """Whether a mention can be a party at all: a role, a person, a body, or a name of a state —
+    not a thing a country word merely describes ("Israel's crackdown", "a Turkish-owned ship")."""
+    if mention.actor.sectors or mention.resolved_by.split("+")[0] in ("person", "igo", "ngo", "pronoun", "coreference", "unknown"):
+        return True
+    return head.pos_ == "PROPN" or head.ent_type_ in _ACTING_ENTS
+
+
+def _overlap(a: frozenset[int], b: frozenset[int]) -> bool:
+    return bool(a & b) or not (max(a) < min(b) or max(b) < min(a))
+
+
+def pair_candidates(
+    sent: Any, sentence_index: int, actors: ActorTable, covered: set[tuple[int, int]], coder: Any, tables: CodeTables,
+) -> list[Coded]:
+    """Pair-model candidates for the sentence's coded actor pairs not in ``covered``.
+
+    ``covered``: (first source token, first target token) of pairs the dictionary already coded.
+    """
+    from ..learned.recode import default_code, mark_pair
+
+    doc = sent.doc
+    mentions = [(i, m, toks) for i, (m, toks) in sorted(actors.items()) if m.actor.code is not None and toks and acts(doc[i], m)]
+    mentions = mentions[:MAX_MENTIONS]
+    rows: list[tuple[Any, Any, str]] = []
+    for (_, s_m, s_toks), (_, t_m, t_toks) in permutations(mentions, 2):
+        if _overlap(s_toks, t_toks) or (min(s_toks), min(t_toks)) in covered:
+            continue
+        if s_m.actor.code == t_m.actor.code and s_m.text == t_m.text:
+            continue
+        marked = mark_pair(sent, s_toks, t_toks)
+        if marked:
+            rows.append(((s_m, s_toks), (t_m, t_toks), marked))
+    if not rows:
+        return []
+    decisions = coder.decide([m for _, _, m in rows], [None] * len(rows), [None] * len(rows))
+    out: list[Coded] = []
+    for ((s_m, s_toks), (t_m, t_toks), _), decision in zip(rows, decisions):
+        verb = governing_predicate(s_toks, doc)
+        mode = modality_of(verb)
+        if mode in ("negated", "hypothetical"):
+            continue
+        code = default_code(tables, decision.root)
+        if mode == "future":
+            code = intent_code(code) or code
+        triple = Triple(sentence_index, verb.i, s_m, t_m, s_toks, t_toks, ANY_PAIR,
+                        find_attribution(verb, actors), find_quote(verb))
+        method = f"pair-model:{ANY_PAIR}; learned {decision.root} p={decision.probability:.2f} proposes {code}"
+        out.append(Coded(triple, code, method, mode, round(decision.probability, 3)))
+    return out
