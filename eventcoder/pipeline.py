@@ -115,7 +115,7 @@ class Pipeline:
         if self.settings.extractor not in ("gate", "rules"):
             raise ConfigError(f"setting 'extractor': {self.settings.extractor!r} is not one of gate, rules")
         if self.gate is None and self.settings.extractor == "gate" and not self.petrarch:
-            self.gate = Gate.load(self.settings.gate_model or None)
+            self.gate = Gate.load(self.settings.gate_model or None, all_pairs=self.settings.all_pairs)
         self.dates = DateResolver()
 
     # -- public API -------------------------------------------------------------------------
@@ -183,6 +183,7 @@ class Pipeline:
                 tables = list(fill_countries(tables, focus, self._cameo_country, lambda i: _named(doc[i])))
                 tables = resolve_pronouns([s for _, s in kept], tables)
                 recipient = self._implicit_recipient(focus)
+        recent: list[Mention] = []  # parties named so far, nearest first (implicit recipients)
         for (index, sent), actors in zip(kept, tables):  # pass 2: relations and codes
             countries.update(m.actor.country for m, _ in actors.values() if m.actor.country)
             with _stage("relations", article):
@@ -204,10 +205,11 @@ class Pipeline:
                 with _stage("gate", article):
                     if self.combined is not None:
                         covered = {(min(c.triple.source_tokens), min(c.triple.target_tokens)) for c in coded if c.triple.target_tokens}
+                        covered |= {(c.triple.verb, min(c.triple.source_tokens)) for c in coded if c.triple.target_tokens}
                         coded = coded + learned_variants(coded, sent, self.combined, self.tables)  # type: ignore[arg-type]
                         if self.settings.all_pairs:
                             coded = coded + pair_candidates(sent, index, actors, covered, self.combined, self.tables)  # type: ignore[arg-type]
-                    candidates = with_implicit_targets(coded, recipient)
+                    candidates = with_implicit_targets(coded, recipient, recent[:6])
                     scored = gate_candidates(candidates, doc, self.tables, None if self.collector is not None else self.gate)  # type: ignore[arg-type]
                 for s in scored:
                     item = replace(s.item, method=f"{s.item.method}; {s.note}", confidence=s.probability) if s.note else s.item
@@ -217,6 +219,7 @@ class Pipeline:
                     if self.collector is not None:
                         self.collector.append((event, s.features))
                     events.append(event)
+                recent = [m for _, (m, _) in sorted(actors.items(), reverse=True) if m.actor.party] + recent
                 continue
             for item in coded:
                 events.append(self._to_event(article, doc, sent, item, published, countries))

@@ -169,7 +169,7 @@ def _coded_actor(mention: Mention) -> bool:
     return mention.actor.code is not None
 
 
-def find_attribution(verb: Any, actors: ActorTable) -> str | None:
+def find_attribution(verb: Any, actors: ActorTable, sent: Any = None) -> str | None:
     """The speaker of the reported speech containing ``verb`` ("X said that …"), if any."""
     node = verb
     while node.head.i != node.i:
@@ -179,7 +179,7 @@ def find_attribution(verb: Any, actors: ActorTable) -> str | None:
                 if c.dep_ in {"nsubj", "nsubjpass"}:
                     hit = actors.get(c.i)
                     return hit[0].text if hit else " ".join(t.text for t in c.subtree)
-    for tok in verb.sent:
+    for tok in sent if sent is not None else verb.sent:  # Token.sent scans the whole Doc: pass it
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
             pobj = [g for g in tok.doc[tok.i + 1].children if g.dep_ == "pobj"]
             if pobj:
@@ -187,9 +187,9 @@ def find_attribution(verb: Any, actors: ActorTable) -> str | None:
     return None
 
 
-def find_quote(verb: Any) -> str | None:
+def find_quote(verb: Any, sent: Any = None) -> str | None:
     """The quotation containing ``verb``, if the verb sits between quotation marks."""
-    sent = verb.sent
+    sent = sent if sent is not None else verb.sent
     text, offset = sent.text, sent.start_char
     pos = verb.idx - offset
     opens = [i for i, ch in enumerate(text) if ch in "\u201c\""]
@@ -222,8 +222,8 @@ def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep
             found = _deep_objects(verb, actors) if deep_targets else _objects(verb, actors)
             targets = [(t, actors[t.i], via) for t, via in found]
         targets = [x for x in targets if _coded_actor(x[1][0])]
-        attribution = find_attribution(verb, actors)
-        quote = find_quote(verb)
+        attribution = find_attribution(verb, actors, sentence)
+        quote = find_quote(verb, sentence)
         voice = "passive" if passive else "active"
         if deep_targets:
             pairs = {(s.i, t.i) for s, _ in sources for t, _, _ in targets} | {(s.i, t.i) for s, _ in sources for t, _ in sources}

@@ -36,7 +36,7 @@ class Settings:
     """Event typing: `dictionary` (PETRARCH verb patterns only) or `combined` (the fine-tuned pair model re-scores each coded source–target pair)."""
     extractor: str = "gate"
     """Which candidate events become events: `gate` (every coded pair, target-less ones and implicit article-country recipients included, kept when the learned gate accepts it) or `rules` (the parse's pairs as coded, no gate)."""
-    all_pairs: bool = False
+    all_pairs: bool = True
     """With the gate: also offer every ordered pair of actors in a sentence, typed by the pair model (`eventcoder/extract/pairs.py`)."""
     gate_model: str = ""
     """Gate weights (JSON) to use instead of the shipped `eventcoder/extract/model/gate.json`."""

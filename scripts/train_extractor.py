@@ -176,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--test-set", help="a gold set kept out of training and CV: the chosen model is scored on it")
     ap.add_argument("--all-pairs", action="store_true", help="also offer the pair model's every-pair candidates (setting all_pairs)")
     ap.add_argument("--no-save", action="store_true")
-    ap.add_argument("--out", default=str(shipped_gate_path()))
+    ap.add_argument("--out", help="where to write the gate (default: the shipped file for these candidates)")
     args = ap.parse_args(argv)
     folders = [GOLD_SETS[s] for s in args.sets.split(",") if (GOLD_SETS[s] / "gold.jsonl").exists()]
     pipeline = Pipeline(Settings(extractor="gate", all_pairs=args.all_pairs), gate=Gate({}, 0.0))
@@ -223,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"(all candidates kept: F1 {f1(btp, bfp, bfn):.3f})")
     if not args.no_save:
         weights = fit(rows, l2, seed=args.seed)
-        out = Path(args.out)
+        out = Path(args.out) if args.out else shipped_gate_path(args.all_pairs)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps({"threshold": t, "l2": l2, "weights": dict(sorted(weights.items())), "cv": report}, indent=1) + "\n")
         print(f"wrote {out} ({len(weights)} weights)")

@@ -97,9 +97,10 @@ class ActorResolver:
         if found is None:
             return None
         actor, how = found
-        start = min(t.idx for t in tokens)
-        end = max(t.idx + len(t.text) for t in tokens)
-        return Mention(text=head.doc.text[start:end], start=start, end=end, actor=actor, resolved_by=how)
+        first, last = min(tokens, key=lambda t: t.i), max(tokens, key=lambda t: t.i)
+        start, end = first.idx, last.idx + len(last.text)
+        # the span's own text: Doc.text would rebuild the whole article for every mention
+        return Mention(text=head.doc[first.i : last.i + 1].text, start=start, end=end, actor=actor, resolved_by=how)
 
     def _resolve_tokens(self, tokens: list[Any], when: date, memory: ArticleMemory) -> tuple[Actor, str] | None:
         hits = [h for h in self.scan(tokens) if _hit_counts(h, tokens)]

@@ -58,14 +58,24 @@ def implicit_recipient(country: str, cameo: str, name: str, evidence: str) -> Me
     return Mention(f"[{name}]", 0, 0, Actor(code=cameo, name=name, country=country), f"{IMPLICIT}:{evidence}")
 
 
-def with_implicit_targets(coded: Sequence[Coded], recipient: Mention | None) -> list[Coded]:
-    """Each target-less candidate once more with ``recipient`` as its target."""
+def with_implicit_targets(coded: Sequence[Coded], recipient: Mention | None, recent: Sequence[Mention] = ()) -> list[Coded]:
+    """Each target-less candidate once more with ``recipient`` (the article's country) as its
+    target, and once with the nearest party named before it whose country differs from both
+    the source's and the article's ("rejected the resolution" after a sentence about the US
+    House: PAK → USA). ``recent``: parties named in the preceding sentences, nearest first."""
     out = list(coded)
-    if recipient is None:
-        return out
     for item in coded:
-        if item.triple.target is None and item.triple.source.actor.country is not None:
+        source = item.triple.source
+        if item.triple.target is not None or source.actor.country is None:
+            continue
+        if recipient is not None:
             triple = replace(item.triple, target=recipient, via=f"{item.triple.via}:{IMPLICIT}")
+            out.append(replace(item, triple=triple))
+        taken = {source.actor.party, recipient.actor.party if recipient else None}
+        other = next((m for m in recent if m.actor.party not in taken), None)
+        if other is not None:
+            stand_in = Mention(f"[{other.text}]", 0, 0, other.actor, f"{IMPLICIT}:recent:{other.text}")
+            triple = replace(item.triple, target=stand_in, via=f"{item.triple.via}:{IMPLICIT}")
             out.append(replace(item, triple=triple))
     return out
 

@@ -63,7 +63,7 @@ def candidate_features(
         f"target={target_kind}",
         f"type={ptype}|target={target_kind}",
         f"src_by={_by(source)}",
-        f"tgt_by={_by(target) if not implicit else 'implicit'}",
+        f"tgt_by={_by(target) if not implicit else ('implicit-recent' if target is not None and ':recent:' in target.resolved_by else 'implicit')}",
         f"src_sector={_sector(source)}",
         f"tgt_sector={_sector(target)}",
         f"type={ptype}|src_sector={_sector(source)}",

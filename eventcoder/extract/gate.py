@@ -17,8 +17,9 @@ from typing import Mapping, Sequence
 from ..errors import ResourceError
 
 
-def shipped_gate_path() -> Path:
-    return Path(__file__).resolve().parent / "model" / "gate.json"
+def shipped_gate_path(all_pairs: bool = False) -> Path:
+    """The shipped weights: one gate trained on the default candidates, one with every-pair ones."""
+    return Path(__file__).resolve().parent / "model" / ("gate_all_pairs.json" if all_pairs else "gate.json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +38,8 @@ class Gate:
     threshold: float
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Gate":
-        where = Path(path) if path else shipped_gate_path()
+    def load(cls, path: str | Path | None = None, *, all_pairs: bool = False) -> "Gate":
+        where = Path(path) if path else shipped_gate_path(all_pairs)
         try:
             data = json.loads(where.read_text(encoding="utf-8"))
             return cls(weights=dict(data["weights"]), threshold=float(data["threshold"]))

@@ -42,6 +42,23 @@ def acts(head: Any, mention: Any) -> bool:
     return head.pos_ == "PROPN" or head.ent_type_ in _ACTING_ENTS
 
 
+_SOURCE_DEPS = frozenset({"nsubj", "poss", "compound", "amod", "nmod"})
+
+
+def plausible(source: frozenset[int], target: frozenset[int], verb: Any, doc: Any) -> bool:
+    """A source that acts: the subject of its predicate, the "by" agent of a passive, or the
+    possessor/modifier of an event noun ("Israel's strikes"); and a target inside what that
+    predicate governs."""
+    head = next((doc[i] for i in sorted(source) if doc[i].head.i not in source or doc[i].head.i == i), None)
+    if head is None:
+        return False
+    agent = head.dep_ == "pobj" and head.head.dep_ == "agent"
+    if head.dep_ not in _SOURCE_DEPS and not agent:
+        return False
+    scope = {t.i for t in verb.subtree}
+    return min(target) in scope
+
+
 def _overlap(a: frozenset[int], b: frozenset[int]) -> bool:
     return bool(a & b) or not (max(a) < min(b) or max(b) < min(a))
 
@@ -51,7 +68,9 @@ def pair_candidates(
 ) -> list[Coded]:
     """Pair-model candidates for the sentence's coded actor pairs not in ``covered``.
 
-    ``covered``: (first source token, first target token) of pairs the dictionary already coded.
+    ``covered``: (first source token, first target token) of pairs the dictionary already coded,
+    and (predicate token, first source token) of predicates whose object the parse already found:
+    another actor deeper under the same predicate is not offered as its target.
     """
     from ..learned.recode import default_code, mark_pair
 
@@ -61,6 +80,9 @@ def pair_candidates(
     rows: list[tuple[Any, Any, str]] = []
     for (_, s_m, s_toks), (_, t_m, t_toks) in permutations(mentions, 2):
         if _overlap(s_toks, t_toks) or (min(s_toks), min(t_toks)) in covered:
+            continue
+        verb = governing_predicate(s_toks, doc)
+        if (verb.i, min(s_toks)) in covered or not plausible(s_toks, t_toks, verb, doc):
             continue
         if s_m.actor.code == t_m.actor.code and s_m.text == t_m.text:
             continue
@@ -73,6 +95,8 @@ def pair_candidates(
     out: list[Coded] = []
     for ((s_m, s_toks), (t_m, t_toks), _), decision in zip(rows, decisions):
         verb = governing_predicate(s_toks, doc)
+        if not plausible(s_toks, t_toks, verb, doc):
+            continue
         mode = modality_of(verb)
         if mode in ("negated", "hypothetical"):
             continue
@@ -80,7 +104,7 @@ def pair_candidates(
         if mode == "future":
             code = intent_code(code) or code
         triple = Triple(sentence_index, verb.i, s_m, t_m, s_toks, t_toks, ANY_PAIR,
-                        find_attribution(verb, actors), find_quote(verb))
+                        find_attribution(verb, actors, sent), find_quote(verb, sent))
         method = f"pair-model:{ANY_PAIR}; learned {decision.root} p={decision.probability:.2f} proposes {code}"
         out.append(Coded(triple, code, method, mode, round(decision.probability, 3)))
     return out
