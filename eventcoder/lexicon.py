@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -121,6 +121,17 @@ class Igo:
 
 
 @dataclass(frozen=True, slots=True)
+class Group:
+    """A non-state armed group (``groups.tsv``): where it operates and its sector (REB, SEP)."""
+
+    code: str  # CAMEO-style code such as "SOMREB", "IMGMUSISI"
+    name: str
+    country: str | None  # ISO3; None for groups with no single country
+    sectors: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
     name: str
     aliases: tuple[str, ...]
@@ -189,6 +200,7 @@ class Lexicon:
     people: Mapping[PhraseKey, tuple[Person, ...]]
     by_iso3: Mapping[str, Country]
     max_phrase_len: int
+    groups: Mapping[PhraseKey, Group] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Lexicon:
@@ -204,9 +216,14 @@ class Lexicon:
         for row in read_tsv(root / "igos.tsv"):
             igo = Igo(row["code"], row["name"], _split(row["aliases"]))
             _index(igo_index, (igo.name, *igo.aliases), igo)
+        group_index: dict[PhraseKey, Group] = {}
+        if (root / "groups.tsv").exists():
+            for row in read_tsv(root / "groups.tsv"):
+                group = Group(row["code"], row["name"], row["country"] or None, _split(row["sectors"]), _split(row["aliases"]))
+                _index(group_index, group.aliases, group)
         agents = {phrase_key(r["phrase"]): _split(r["sectors"]) for r in read_tsv(root / "agents.tsv")}
         people = _people_index(root / "people.tsv")
-        indexes = (country_index, capital_index, igo_index, agents, people)
+        indexes = (country_index, capital_index, igo_index, agents, people, group_index)
         longest = max((len(key) for index in indexes for key in index), default=0)
         return cls(
             countries=MappingProxyType(country_index),
@@ -216,6 +233,7 @@ class Lexicon:
             people=MappingProxyType(people),
             by_iso3=MappingProxyType({c.iso3: c for c in countries}),
             max_phrase_len=longest,
+            groups=MappingProxyType(group_index),
         )
 
     def country_by_iso3(self, iso3: str) -> Country:

@@ -375,6 +375,51 @@ CURATED_IGOS = (
 )
 
 
+# Armed groups in today's news that the 2013 Phoenix list lacks or spells otherwise (facts: name,
+# where they operate). Codes follow the Phoenix pattern: country + REB/SEP; IMG for groups with
+# no single country.
+CURATED_GROUPS = (
+    ("IMGMUSISI", "Islamic State", "", "REB", ("islamic state", "isis", "isil", "daesh", "islamic state group")),
+    ("NGAREB", "ISWAP", "NGA", "REB", ("iswap", "islamic state west africa province")),
+    ("YEMREB", "Houthis", "YEM", "REB", ("houthis", "houthi rebels", "houthi", "ansar allah")),
+    ("SYRREB", "Hayat Tahrir al-Sham", "SYR", "REB", ("hayat tahrir al-sham", "hts")),
+    ("SYRREB", "Syrian Democratic Forces", "SYR", "REB", ("syrian democratic forces", "sdf")),
+    ("SDNREB", "Rapid Support Forces", "SDN", "REB", ("rapid support forces",)),
+    ("CODREB", "M23", "COD", "REB", ("m23", "march 23 movement")),
+    ("IMGMUSALQ", "al-Qaida", "", "REB", ("al-qaida", "al-qaeda", "al qaeda", "al qaida")),
+    ("SOMREB", "al-Shabab", "SOM", "REB", ("al-shabab", "al-shabaab", "al shabab", "shabab")),
+    ("PAKSEP", "Baloch Liberation Army", "PAK", "SEP", ("baloch liberation army", "bla")),
+)
+_GROUP_SECTORS = {"REB": "REB", "INS": "REB", "SEP": "SEP", "UAF": "UAF", "MIL": "REB"}
+
+
+def build_groups(data: Path, countries: list[tuple[str, ...]], key: KeyFn) -> list[tuple[str, str, str, str, str]]:
+    """Non-state armed groups: Phoenix.MilNonState.actors.txt (undated codes; the first three letters
+    are a CAMEO country code or a regional one such as IMG) plus :data:`CURATED_GROUPS`. Rows:
+    code, name, ISO3 country (empty when the group has no single country), sectors, aliases."""
+    iso3_of = {row[2]: row[0] for row in countries}
+    entries = [(c, n, iso, sec, list(a)) for c, n, iso, sec, a in CURATED_GROUPS]
+    for names, codes in parse_actor_entries(data / "dictionaries/petrarch2/Phoenix.MilNonState.actors.txt"):
+        current = [c for c in current_codes(codes) if len(c) >= 6]
+        if not names or not current:
+            continue
+        code = current[0]
+        sectors = [_GROUP_SECTORS[code[i:i + 3]] for i in range(3, len(code), 3) if code[i:i + 3] in _GROUP_SECTORS]
+        if code[:3] not in iso3_of:  # regional codes (MEA, KKL, SAF, …) name no country: left out
+            continue
+        shown = names[0]
+        entries.append((code, shown.upper() if len(shown) <= 6 and " " not in shown else title_case(shown),
+                        iso3_of[code[:3]], sectors[0] if sectors else "REB", names))
+    seen: set[tuple[str, ...]] = set()
+    rows: dict[tuple[str, str, str, str], list[str]] = {}
+    for code, name, iso, sector, aliases in entries:
+        fresh = [a for a in dict.fromkeys(aliases) if key(a) and len(a) > 2 and key(a) not in seen]
+        seen.update(key(a) for a in fresh)
+        if fresh:
+            rows.setdefault((code, name, iso, sector), []).extend(fresh)
+    return sorted((code, name, iso, sector, "|".join(aliases)) for (code, name, iso, sector), aliases in rows.items())
+
+
 def build_igos(data: Path, key: KeyFn) -> list[tuple[str, str, str]]:
     """IGO and NGO entries of Phoenix.International.actors.txt (undated IGO/NGO codes only: drops
     office holders), plus a curated list of the best-known organisations. Each alias goes to one row."""
@@ -565,6 +610,8 @@ SOURCES = {
                       "gazetteer/countryInfo.txt; dictionaries/petrarch2/Phoenix.Countries.actors.txt",
                       "CC BY-SA 3.0 (CountryInfo); MIT; CC BY 4.0 (GeoNames)"),
     "igos.tsv": ("dictionaries/petrarch2/Phoenix.International.actors.txt", "MIT"),
+    "groups.tsv": ("dictionaries/petrarch2/Phoenix.MilNonState.actors.txt; countries.tsv; curated list in build_resources.py",
+                   "MIT (Phoenix); facts"),
     "agents.tsv": ("dictionaries/petrarch2/Phoenix.agents.txt; plover/PLOVER_agents.txt", "MIT"),
     "people.tsv": ("countryinfo/people_leaders.csv; countryinfo/people_gov.csv; agents.tsv",
                    "CC BY-SA 3.0 (CountryInfo)"),
@@ -598,6 +645,7 @@ def build(shared: Path, out: Path) -> list[str]:
     write_tsv(out / "countries.tsv", ("iso3", "iso2", "cameo", "name", "aliases", "adjectives",
                                       "capital", "capital_aliases", "cities"), countries)
     write_tsv(out / "igos.tsv", ("code", "name", "aliases"), build_igos(data, phrase_key))
+    write_tsv(out / "groups.tsv", ("code", "name", "country", "sectors", "aliases"), build_groups(data, countries, phrase_key))
     agents = build_agents(data, phrase_key)
     write_tsv(out / "agents.tsv", ("phrase", "sectors", "source"), agents)
     people = build_people(data, countries, agents, phrase_key)

@@ -1,7 +1,7 @@
 """Resolve a noun phrase (given by its head token) to a Mention.
 
 Lookup order inside the phrase: named people with a role on the article's date, IGOs,
-countries (names and adjectives), capitals used for governments, and role nouns (agents) that
+non-state armed groups (``groups.tsv``), countries (names and adjectives), capitals used for governments, and role nouns (agents) that
 give sectors. A person nobody knows but whose phrase has a country word and a title
 ("Syrian Defense Minister Ali Abdullah Ayyoub") becomes country + sector, and is remembered for
 later short mentions in the same article ("Ayyoub", "General Ayyoub", "Syria's defense chief").
@@ -57,6 +57,7 @@ class ActorResolver:
         self._tables: tuple[tuple[str, Any], ...] = (
             ("person", lexicon.people),
             ("igo", lexicon.igos),
+            ("group", lexicon.groups),
             ("country", lexicon.countries),
             ("capital", lexicon.capitals),
             ("agent", lexicon.agents),
@@ -143,6 +144,11 @@ class ActorResolver:
             if hit.kind == "igo":
                 kind = hit.value.code[:3]  # IGO or NGO
                 return Actor(code=hit.value.code, name=hit.value.name, country=None, sectors=(kind, *sectors)), kind.lower()
+        for hit in hits:
+            if hit.kind == "group":
+                group = hit.value
+                secs = tuple(dict.fromkeys((*group.sectors, *sectors)))
+                return Actor(code=group.code, name=group.name, country=group.country, sectors=secs), "group"
         for kind in ("country", "capital"):
             for hit in hits:
                 if hit.kind == kind:
@@ -180,6 +186,9 @@ def _hit_counts(hit: _Hit, tokens: Sequence[Any]) -> bool:
     last = tokens[hit.end - 1]
     if hit.kind == "agent":
         return last.pos_ in {"NOUN", "PROPN"} and not set(hit.value) <= _VAGUE_SECTORS
+    if hit.kind == "group":  # a name, not a word that happens to spell one ("youth", "amal")
+        span = tokens[hit.start : hit.end]
+        return any(t.pos_ == "PROPN" or (t.text[:1].isupper() and not t.is_sent_start) or t.text.isupper() for t in span)
     if hit.kind == "capital":
         return last.dep_ not in {"compound", "amod", "nmod"} or last.head.dep_ == "poss"
     if hit.kind == "person":  # the whole name, not a part of a longer one ("Abdullah" in "Ali Abdullah Ayyoub")

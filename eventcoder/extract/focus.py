@@ -22,7 +22,7 @@ from ..records import Actor, Mention
 
 ActorTable = Mapping[int, tuple[Mention, frozenset[int]]]
 
-_COUNTRY_EVIDENCE = frozenset({"country-name", "agent+country", "person", "capital", "coreference"})
+_COUNTRY_EVIDENCE = frozenset({"country-name", "agent+country", "person", "capital", "coreference", "group"})
 _FILLABLE = frozenset({"agent", "unknown"})
 _VAGUE = frozenset({"NON", "UNK", "PPL"})
 
