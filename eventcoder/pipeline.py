@@ -198,7 +198,7 @@ class Pipeline:
                 with _stage("modality", article):
                     coded, n = apply_modality(coded, doc, self.tables)  # type: ignore[arg-type]
                     dropped += n
-            if self.combined is not None and not self.petrarch and coded:  # after modality: PLV codes "will X" as AGREE
+            if self.combined is not None and not self.petrarch and self.gate is None and coded:  # after modality: PLV codes "will X" as AGREE
                 with _stage("learned", article):
                     coded = recode(coded, sent, self.combined, self.tables)  # type: ignore[arg-type]
             if self.gate is not None and not self.petrarch:
@@ -206,7 +206,7 @@ class Pipeline:
                     if self.combined is not None:
                         covered = {(min(c.triple.source_tokens), min(c.triple.target_tokens)) for c in coded if c.triple.target_tokens}
                         covered |= {(c.triple.verb, min(c.triple.source_tokens)) for c in coded if c.triple.target_tokens}
-                        coded = coded + learned_variants(coded, sent, self.combined, self.tables)  # type: ignore[arg-type]
+                        coded = learned_variants(coded, sent, self.combined, self.tables)  # type: ignore[arg-type]
                         if self.settings.all_pairs:
                             coded = coded + pair_candidates(sent, index, actors, covered, self.combined, self.tables)  # type: ignore[arg-type]
                     candidates = with_implicit_targets(coded, recipient, recent[:6])

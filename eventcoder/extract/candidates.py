@@ -81,33 +81,39 @@ def with_implicit_targets(coded: Sequence[Coded], recipient: Mention | None, rec
 
 
 def learned_variants(coded: Sequence[Coded], sent: Any, coder: Any, tables: CodeTables) -> list[Coded]:
-    """The pair model's own reading of each explicit pair the dictionary coded only weakly.
+    """``coded`` with the pair model's reading of each explicit pair beside the dictionary's.
 
-    A pair whose code has no PLOVER type ("said to X", CAMEO 010) or is a verb's default code
-    gets one more candidate: the PLOVER type the fine-tuned pair model gives it, as that type's
-    default CAMEO code, with the model's probability in ``method`` (the gate weighs it).
+    Where the model names the dictionary's PLOVER type the item is marked ``agrees``; where it
+    names another (or the dictionary's code has no PLOVER type) the dictionary's reading stays,
+    marked ``disagrees``, and one more candidate carries the model's type as that type's
+    default CAMEO code, with its probability in ``method``. The gate chooses between them: the
+    model never silently overrules a dictionary pattern.
     """
     from ..learned.recode import default_code, mark_pair
 
-    rows: list[tuple[Coded, str]] = []
-    for item in coded:
+    rows: list[tuple[int, str]] = []
+    for n, item in enumerate(coded):
         triple = item.triple
         if triple.target is None or triple.via.endswith(IMPLICIT):
             continue
-        if tables.cameo(item.code).plover_type is not None and "(verb default)" not in item.method:
-            continue
         marked = mark_pair(sent, triple.source_tokens, triple.target_tokens)
         if marked:
-            rows.append((item, marked))
+            rows.append((n, marked))
+    out = list(coded)
     if not rows:
-        return []
+        return out
     decisions = coder.decide([m for _, m in rows], [None] * len(rows), [None] * len(rows))
-    out = []
-    for (item, _), decision in zip(rows, decisions):
+    for (n, _), decision in zip(rows, decisions):
+        item = coded[n]
         code = default_code(tables, decision.root)
-        if tables.cameo(code).plover_type != tables.cameo(item.code).plover_type:  # a new reading, not a recoding
-            note = f"learned {decision.root} p={decision.probability:.2f} proposes {code}"
-            out.append(replace(item, code=code, method=f"{item.method}; {note}", confidence=round(decision.probability, 3)))
+        own = tables.cameo(item.code).plover_type
+        if tables.cameo(code).plover_type == own:
+            out[n] = replace(item, method=f"{item.method}; learned {decision.root} p={decision.probability:.2f} agrees")
+            continue
+        if own is not None:
+            out[n] = replace(item, method=f"{item.method}; learned {decision.root} p={decision.probability:.2f} disagrees")
+        note = f"learned {decision.root} p={decision.probability:.2f} proposes {code}"
+        out.append(replace(item, code=code, method=f"{item.method}; {note}", confidence=round(decision.probability, 3)))
     return out
 
 
@@ -115,6 +121,8 @@ def _learned(method: str) -> str:
     if "proposes" in method:
         p = float(method.rsplit("p=", 1)[1].split()[0])
         return "proposes-" + ("top" if p >= 0.95 else "high" if p >= 0.8 else "mid" if p >= 0.5 else "low")
+    if "disagrees" in method:
+        return "disagrees"
     if "agrees" in method:
         return "agrees"
     return "overrules" if "overrules" in method else "none"
@@ -158,9 +166,23 @@ def verdict(features: Sequence[str], gate: Gate) -> tuple[bool, float, str]:
     return decision.keep, decision.probability, decision.describe()
 
 
+_REQUESTING = frozenset("urge call ask demand appeal plead press request exhort encourage invite beg implore".split())
+
+
+def requested_act(verb: Any) -> bool:
+    """A predicate that is what someone is asked to do ("called on Russia to stop bombing",
+    "urged the president to avoid decisions"): the request is the event, not the act."""
+    node = verb
+    while node.dep_ in ("xcomp", "conj", "ccomp") and node.head.i != node.i:
+        node = node.head
+        if node.lemma_.lower() in _REQUESTING:
+            return True
+    return False
+
+
 def gate_candidates(coded: Sequence[Coded], doc: Any, tables: CodeTables, gate: Gate | None) -> list[Scored]:
     """Every candidate scored; with a gate, only the accepted ones, one target reading each."""
-    scored = [Scored(item, features_of(item, doc, tables)) for item in coded]
+    scored = [Scored(item, features_of(item, doc, tables)) for item in coded if not requested_act(doc[item.triple.verb])]
     if gate is None:
         return scored
     kept: dict[tuple[object, ...], Scored] = {}
