@@ -92,6 +92,12 @@ def _score_article(gold: ArticleGold, preds: list[EventLike], strict: bool) -> A
     )
 
 
+def event_matches(gold: GoldEvent, event: EventLike, *, strict: bool = False) -> bool:
+    """Whether ``event`` matches ``gold`` on PLOVER type and country dyad, as the scorer decides
+    (symmetric gold either way; acceptable alternatives honoured unless ``strict``)."""
+    return _match(gold, event, strict) is not None
+
+
 def _match(g: GoldEvent, p: EventLike, strict: bool) -> tuple[int, Match] | None:
     """(quality, Match) if ``p`` matches ``g`` on type and country dyad, else None."""
     ptype = p.cameo.plover_type

@@ -39,6 +39,7 @@ from .where import locate
 
 STAGES = ("parse", "actors", "relations", "classify", "modality", "learned", "gate", "when", "where", "merge")
 _HEAD_POS = frozenset({"PROPN", "NOUN", "PRON"})
+_RECENT = 6  # parties remembered for implicit recipients, nearest first
 _NAMED_ENTS = frozenset({"PERSON", "ORG"})
 _MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "npadvmod", "nummod"})
 
@@ -209,7 +210,7 @@ class Pipeline:
                         coded = learned_variants(coded, sent, self.combined, self.tables)  # type: ignore[arg-type]
                         if self.settings.all_pairs:
                             coded = coded + pair_candidates(sent, index, actors, covered, self.combined, self.tables)  # type: ignore[arg-type]
-                    candidates = with_implicit_targets(coded, recipient, recent[:6])
+                    candidates = with_implicit_targets(coded, recipient, recent)
                     scored = gate_candidates(candidates, doc, self.tables, None if self.collector is not None else self.gate)  # type: ignore[arg-type]
                 for s in scored:
                     item = replace(s.item, method=f"{s.item.method}; {s.note}", confidence=s.probability) if s.note else s.item
@@ -219,7 +220,7 @@ class Pipeline:
                     if self.collector is not None:
                         self.collector.append((event, s.features))
                     events.append(event)
-                recent = [m for _, (m, _) in sorted(actors.items(), reverse=True) if m.actor.party] + recent
+                recent = ([m for _, (m, _) in sorted(actors.items(), reverse=True) if m.actor.party] + recent)[:_RECENT]
                 continue
             for item in coded:
                 events.append(self._to_event(article, doc, sent, item, published, countries))

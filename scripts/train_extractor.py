@@ -31,7 +31,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from eventcoder.eval_articles import load_article_gold, score_articles  # noqa: E402
+from eventcoder.eval_articles import event_matches, load_article_gold, score_articles  # noqa: E402
+from eventcoder.eval_articles_records import ArticleGold  # noqa: E402
 from eventcoder.ingest import IngestOptions, read_inputs  # noqa: E402
 from eventcoder.events.coding import merge_events  # noqa: E402
 from eventcoder.extract.gate import Gate, shipped_gate_path  # noqa: E402
@@ -51,45 +52,12 @@ class Candidate:
     label: int
 
 
-def _alts(gold: dict[str, Any], key: str, value: Any) -> set[Any]:
-    out = {value}
-    out.update((gold.get("acceptable_alternatives") or {}).get(key) or [])
-    return out
-
-
-def _country_ok(allowed: set[Any], members: Sequence[str], country: str | None) -> bool:
-    return country in allowed or (country is not None and country in members)
-
-
-def matches(event: Event, gold: dict[str, Any]) -> bool:
-    """Type and dyad agree with one gold event (lenient: acceptable alternatives honoured)."""
-    if event.cameo.plover_type not in _alts(gold, "plover_type", gold["plover_type"]):
-        return False
-    src = event.source.actor.party
-    tgt = event.target.actor.party if event.target else None
-    g_src, g_tgt = gold["source"] or {}, gold.get("target") or {}
-    s_ok = _alts(gold, "source_country", g_src.get("country"))
-    t_ok = _alts(gold, "target_country", g_tgt.get("country") if gold.get("target") else None)
-    s_mem, t_mem = g_src.get("members") or [], g_tgt.get("members") or []
-    if _country_ok(s_ok, s_mem, src) and _country_ok(t_ok, t_mem, tgt):
-        return True
-    return bool(gold.get("symmetric")) and _country_ok(s_ok, s_mem, tgt) and _country_ok(t_ok, t_mem, src)
-
-
-def _spans(text: str, sentences: Sequence[str]) -> list[tuple[int, int]]:
-    out = []
-    for s in sentences:
-        at = text.find(s)
-        if at >= 0:
-            out.append((at, at + len(s)))
-    return out
-
-
-def label(event: Event, text: str, gold_events: Sequence[dict[str, Any]]) -> int:
+def label(event: Event, text: str, gold: ArticleGold) -> int:
+    """1 when ``event`` matches a gold event told in the sentence its trigger is in, else 0."""
     start = event.trigger_start
-    for g in gold_events:
-        spans = _spans(text, [g["sentence"], *(g.get("alt_sentences") or [])])
-        if any(a <= start < b for a, b in spans) and matches(event, g):
+    for g in gold.events:
+        spans = [(at, at + len(s)) for s in g.sentences if (at := text.find(s)) >= 0]
+        if any(a <= start < b for a, b in spans) and event_matches(g, event):
             return 1
     return 0
 
@@ -100,7 +68,6 @@ def collect(pipeline: Pipeline, folders: Sequence[Path]) -> tuple[list[Candidate
     articles: dict[str, Any] = {}
     for folder in folders:
         gold = load_article_gold(folder / "gold.jsonl")
-        raw = {json.loads(line)["article_id"]: json.loads(line) for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()}
         for aid, g in sorted(gold.items()):
             path = folder / "articles" / f"{aid}.txt"
             if not path.exists():
@@ -109,7 +76,7 @@ def collect(pipeline: Pipeline, folders: Sequence[Path]) -> tuple[list[Candidate
             pipeline.collector = []
             pipeline.code_article(article)
             for event, feats in pipeline.collector:
-                candidates.append(Candidate(aid, event, feats, label(event, article.text, raw[aid]["events"])))
+                candidates.append(Candidate(aid, event, feats, label(event, article.text, g)))
             golds[aid] = g
             articles[aid] = article
     pipeline.collector = None

@@ -14,12 +14,12 @@ SPEECH_LEMMAS = frozenset("say tell add state announce declare note stress claim
 _TENSES = {"VBD": "past", "VBN": "participle", "VBZ": "present", "VBP": "present", "VBG": "gerund", "VB": "base", "MD": "modal"}
 
 
-def _head(tokens: frozenset[int], doc: Any) -> Any:
-    """The token of a phrase whose syntactic head lies outside it."""
+def phrase_head(tokens: frozenset[int], doc: Any) -> Any:
+    """The token of a phrase whose syntactic head lies outside it (None for no tokens)."""
     for i in sorted(tokens):
         if doc[i].head.i not in tokens or doc[i].head.i == i:
             return doc[i]
-    return None
+    return doc[min(tokens)] if tokens else None
 
 
 def _by(mention: Mention | None) -> str:
@@ -84,8 +84,8 @@ def candidate_features(
     if any(c.dep_ == "auxpass" for c in verb.children):
         feats.append("passive")
     doc = verb.doc
-    s_head = _head(source_tokens, doc)
-    t_head = _head(target_tokens, doc)
+    s_head = phrase_head(source_tokens, doc)
+    t_head = phrase_head(target_tokens, doc)
     if s_head is not None:
         feats.append(f"src_dep={s_head.dep_}")
         feats.append(f"src_subject={s_head.head.i == verb.i and s_head.dep_ in ('nsubj', 'nsubjpass')}")

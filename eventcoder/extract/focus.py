@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Sequence
 
 from ..records import Actor, Mention
+from ..relations import ActorTable
 
-ActorTable = Mapping[int, tuple[Mention, frozenset[int]]]
 
 _COUNTRY_EVIDENCE = frozenset({"country-name", "agent+country", "person", "capital", "coreference", "group"})
 _FILLABLE = frozenset({"agent", "unknown"})

@@ -11,12 +11,13 @@ predicate that governs the source, and ``pair:any-pair`` in ``method``. The gate
 from __future__ import annotations
 
 from itertools import permutations
-from typing import Any, Sequence
+from typing import Any
 
 from ..events.coding import Coded
 from ..events.modality import intent_code, modality_of
 from ..events.ontology import CodeTables
 from ..relations import ActorTable, Triple, find_attribution, find_quote
+from .features import phrase_head
 
 ANY_PAIR = "any-pair"
 MAX_MENTIONS = 6  # the first six coded mentions of a sentence: at most 30 ordered pairs
@@ -24,8 +25,7 @@ MAX_MENTIONS = 6  # the first six coded mentions of a sentence: at most 30 order
 
 def governing_predicate(tokens: frozenset[int], doc: Any) -> Any:
     """The nearest verb above the phrase's head (the sentence root when there is none)."""
-    head = next((doc[i] for i in sorted(tokens) if doc[i].head.i not in tokens or doc[i].head.i == i), doc[min(tokens)])
-    node = head
+    node = phrase_head(tokens, doc)
     while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
         node = node.head
     return node
@@ -49,9 +49,7 @@ def plausible(source: frozenset[int], target: frozenset[int], verb: Any, doc: An
     """A source that acts: the subject of its predicate, the "by" agent of a passive, or the
     possessor/modifier of an event noun ("Israel's strikes"); and a target inside what that
     predicate governs."""
-    head = next((doc[i] for i in sorted(source) if doc[i].head.i not in source or doc[i].head.i == i), None)
-    if head is None:
-        return False
+    head = phrase_head(source, doc)
     agent = head.dep_ == "pobj" and head.head.dep_ == "agent"
     if head.dep_ not in _SOURCE_DEPS and not agent:
         return False
@@ -77,7 +75,7 @@ def pair_candidates(
     doc = sent.doc
     mentions = [(i, m, toks) for i, (m, toks) in sorted(actors.items()) if m.actor.code is not None and toks and acts(doc[i], m)]
     mentions = mentions[:MAX_MENTIONS]
-    rows: list[tuple[Any, Any, str]] = []
+    rows: list[tuple[Any, Any, Any, str]] = []  # source, target, predicate, marked text
     for (_, s_m, s_toks), (_, t_m, t_toks) in permutations(mentions, 2):
         if _overlap(s_toks, t_toks) or (min(s_toks), min(t_toks)) in covered:
             continue
@@ -88,15 +86,14 @@ def pair_candidates(
             continue
         marked = mark_pair(sent, s_toks, t_toks)
         if marked:
-            rows.append(((s_m, s_toks), (t_m, t_toks), marked))
+            rows.append(((s_m, s_toks), (t_m, t_toks), verb, marked))
     if not rows:
         return []
-    decisions = coder.decide([m for _, _, m in rows], [None] * len(rows), [None] * len(rows))
+    # one batch for the sentence's pairs: 8-bit activation scales depend on what is batched together,
+    # so the batch is every plausible pair (negated ones included) and modality is read afterwards
+    decisions = coder.decide([r[-1] for r in rows], [None] * len(rows), [None] * len(rows))
     out: list[Coded] = []
-    for ((s_m, s_toks), (t_m, t_toks), _), decision in zip(rows, decisions):
-        verb = governing_predicate(s_toks, doc)
-        if not plausible(s_toks, t_toks, verb, doc):
-            continue
+    for ((s_m, s_toks), (t_m, t_toks), verb, _), decision in zip(rows, decisions):
         mode = modality_of(verb)
         if mode in ("negated", "hypothetical"):
             continue

@@ -7,11 +7,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 from ..records import Mention
+from ..relations import ActorTable
 
-ActorTable = Mapping[int, tuple[Mention, frozenset[int]]]
 
 _PERSONAL = frozenset({"he", "she"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
