@@ -5,16 +5,24 @@ eventcode>`` (or ``noevents="True"``), ``<Text>`` and ``<Parse>``. UniversalPetr
 self-closing ``<Sentence … />`` followed by sibling ``<EventCoding>``, ``<Text>``, ``<Parse>``
 elements. The ``<Parse>`` is ignored: eventcoder parses the raw text itself (so records that
 expect PETRARCH's "bad_input_parse" error for a malformed supplied tree cannot pass).
+
+Files in the wild are read as PETRARCH's line reader reads them, not as strict XML: ``#`` comment
+lines outside ``<Text>``/``<Parse>`` are skipped even when they hold markup, a ``</Sentence>`` after a
+self-closing ``<Sentence … />`` is dropped, both layouts may be mixed, ``<Actorfile>`` and
+``<Agentfile>`` may list several files separated by commas, and a date may be YYMMDD. Anything else
+that is not well-formed is an :class:`InputError` naming the file, line and reason.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Iterable, Sequence
+from xml.parsers import expat
 
 from ..errors import InputError
 
@@ -53,21 +61,32 @@ class _Pending:
     noevents: bool = False
     text: str = ""
     require_dyad: bool = True
+    line: int = 0  # of the <Sentence> start tag, for error messages
 
 
-def _date(value: str, where: str) -> date:
+def _record_date(value: str) -> date:
+    """A record's ``date`` attribute: YYYYMMDD (characters after the eighth are ignored, as in
+    PETRARCH) or YYMMDD with PETRARCH's century rule (from KEDS/TABARI): YY 00-30 is 20YY, 31-99
+    is 19YY, so ``121108`` is 2012-11-08. Anything else is a ValueError."""
     value = value.strip()
-    try:
+    if len(value) == 6 and value.isdigit():
+        yy = int(value[:2])
+        return date(2000 + yy if yy <= 30 else 1900 + yy, int(value[2:4]), int(value[4:6]))
+    if len(value) >= 8 and value[:8].isdigit():
         return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
-    except (ValueError, IndexError) as exc:
-        raise InputError(f"{where}: bad date {value!r} (want YYYYMMDD)") from exc
+    raise ValueError("not 8 or 6 digits")
 
 
 def _finish(p: _Pending, path: str) -> Record:
     rid = p.attrs.get("id", "?")
     category = (p.attrs.get("category") or p.attrs.get("source") or rid.split("-")[0].split("_")[0]).upper()
     text = " ".join(p.text.split())
-    return Record(rid, category, _date(p.attrs.get("date", ""), f"{path} record {rid}"), text, tuple(p.codings), p.require_dyad)
+    value = p.attrs.get("date", "")
+    try:
+        when = _record_date(value)
+    except ValueError as exc:
+        raise InputError(f"{path}:{p.line}: record {rid}: bad date {value!r} ({exc}); want YYYYMMDD or YYMMDD") from exc
+    return Record(rid, category, when, text, tuple(p.codings), p.require_dyad)
 
 
 def _absorb(p: _Pending, child: ET.Element) -> None:
@@ -83,11 +102,10 @@ def _absorb(p: _Pending, child: ET.Element) -> None:
 
 
 def read_records(path: str | Path) -> tuple[Environment, list[Record]]:
-    """The environment and every record of a validation file, in either layout."""
-    try:
-        root = ET.parse(path).getroot()
-    except (OSError, ET.ParseError) as exc:
-        raise InputError(f"cannot read validation records {path}: {exc}") from exc
+    """The environment and every record of a validation file, in either layout or both, with
+    the quirks of files in the wild (see the module docstring)."""
+    root, sentence_lines = _parse(Path(path))
+    lines = dict(zip(root.iter("Sentence"), sentence_lines))
     env = _environment(root.find("Environment"))
     sentences = root.find("Sentences")
     container = sentences if sentences is not None else root
@@ -100,7 +118,7 @@ def read_records(path: str | Path) -> tuple[Environment, list[Record]]:
         elif child.tag == "Sentence":
             if pending is not None:
                 records.append(_finish(pending, str(path)))
-            pending = _Pending(dict(child.attrib), require_dyad=options.get("require_dyad") != "false")
+            pending = _Pending(dict(child.attrib), require_dyad=options.get("require_dyad") != "false", line=lines.get(child, 0))
             for inner in child:
                 _absorb(pending, inner)
         elif pending is not None and child.tag in {"EventCoding", "Text", "Parse"}:
@@ -117,11 +135,95 @@ def _environment(node: ET.Element | None) -> Environment:
     def all_of(tag: str) -> tuple[str, ...]:
         return tuple((e.text or "").strip() for e in node.findall(tag) if (e.text or "").strip())
 
+    def files(tag: str) -> tuple[str, ...]:  # PETRARCH reads "A.actors.txt,B.actors.txt" as two files
+        return tuple(name.strip() for text in all_of(tag) for name in text.split(",") if name.strip())
+
     include = " ".join(all_of("Include")).split()
     return Environment(
-        verbs=next(iter(all_of("Verbfile")), None), actors=all_of("Actorfile"), agents=all_of("Agentfile"),
+        verbs=next(iter(all_of("Verbfile")), None), actors=files("Actorfile"), agents=files("Agentfile"),
         discards=next(iter(all_of("Discardfile")), None), include=tuple(i.upper() for i in include if i.lower() != "valid"),
     )
+
+
+# One token of a validation file, in document order: markup passed through untouched, the XML
+# declaration, a tag (attribute values may hold '>'), or text. Outside <Text> and <Parse>, a line
+# whose first non-blank character is '#' is one more kind of token: a comment line.
+_MARKUP = (
+    r"(?P<skip><!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>)"
+    r"|(?P<decl><\?.*?\?>)"
+)
+_REST = (
+    r"|(?P<tag><(?P<end>/?)(?P<name>[A-Za-z_][\w.:-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)"
+    r"|(?P<text>[^<\n]+|\n|<)"
+)
+_TOKEN = re.compile(_MARKUP + r"|(?P<hash>^[ \t]*#[^\n]*)" + _REST, re.S | re.M)
+_VERBATIM_TOKEN = re.compile(_MARKUP + _REST, re.S | re.M)
+_VERBATIM = {"Text", "Parse"}  # a '#' line inside these is content, not a comment
+
+
+def _repair(text: str) -> tuple[str, list[int]]:
+    """The file with PETRARCH's tolerated quirks blanked out (lines and columns unchanged), and
+    the line of every ``<Sentence`` start tag in document order. Blanked: ``#`` lines outside
+    ``<Text>`` and ``<Parse>``, a ``</Sentence>`` when no ``<Sentence>`` is open (it followed a
+    self-closing one), and the XML declaration (the text is already decoded)."""
+    out: list[str] = []
+    open_tags: list[str] = []
+    sentence_lines: list[int] = []
+    line, pos = 1, 0
+    while pos < len(text):
+        verbatim = bool(open_tags) and open_tags[-1] in _VERBATIM
+        m = (_VERBATIM_TOKEN if verbatim else _TOKEN).match(text, pos)
+        assert m is not None  # the text alternative matches any character
+        token, kind = m.group(), m.lastgroup
+        keep = kind not in {"decl", "hash"}
+        if kind == "tag":
+            name = m.group("name")
+            if m.group("end"):
+                if name in open_tags:
+                    while open_tags.pop() != name:  # close it and anything left open inside it
+                        pass
+                elif name == "Sentence":
+                    keep = False  # stray: its <Sentence … /> closed itself
+            else:
+                if name == "Sentence":
+                    sentence_lines.append(line)
+                if not token.endswith("/>"):
+                    open_tags.append(name)
+        out.append(token if keep else re.sub(r"[^\n]", " ", token))
+        line += token.count("\n")
+        pos = m.end()
+    return "".join(out), sentence_lines
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    declared = re.match(rb"\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)", raw)
+    encoding = declared.group(1).decode("ascii") if declared else "utf-8"
+    try:
+        return raw.decode("utf-8-sig" if encoding.lower().replace("_", "-") in {"utf-8", "utf8"} else encoding)
+    except LookupError as exc:
+        raise InputError(f"{path}:1: unknown encoding {encoding!r} in the XML declaration; re-save the file as UTF-8") from exc
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"{path}:{line}: not {encoding} text ({exc.reason}); re-save the file as {encoding}") from exc
+
+
+def _parse(path: Path) -> tuple[ET.Element, list[int]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read validation records {path}: {exc.strerror or exc}") from exc
+    text = _decode(raw, path)
+    repaired, sentence_lines = _repair(text)
+    try:
+        return ET.fromstring(repaired), sentence_lines
+    except ET.ParseError as exc:
+        line_no, column = exc.position
+        lines = text.split("\n")
+        source = lines[line_no - 1].strip() if 0 < line_no <= len(lines) else ""
+        raise InputError(
+            f"{path}:{line_no}: {expat.ErrorString(exc.code)} (column {column + 1}): {source[:120]!r}; "
+            "fix the markup on that line"
+        ) from exc
 
 
 @dataclass(frozen=True, slots=True)
