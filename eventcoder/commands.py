@@ -34,11 +34,12 @@ def cmd_code(args: argparse.Namespace) -> int:
             sys.stderr.write("\n")
         for line in summary.lines():
             print(line, file=sys.stderr)
-        if summary.articles:  # the same real-world event told by several articles → one linked event
-            from .link import link_pending
+        # the same real-world event told by several articles → one linked event; also when nothing
+        # new was coded: a run killed while linking left its events for this one
+        from .link import link_pending
 
-            for link in link_pending(store):
-                print(link.line(), file=sys.stderr)
+        for link in link_pending(store):
+            print(link.line(), file=sys.stderr)
         print(f"store: {settings.db} {store.counts()}", file=sys.stderr)
     return 1 if summary.rejections else 0
 

@@ -8,12 +8,17 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from conftest import EXAMPLES
+from eventcoder.ingest import read_inputs
+from eventcoder.records import Article
+from eventcoder.settings import Settings
+from eventcoder.store import EventStore
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
 
@@ -94,6 +99,28 @@ def _cmdline(pid: int) -> bytes:
         return b""
 
 
+def _article_ids() -> set[str]:
+    return {a.id for a in read_inputs([str(p) for p in INPUTS]) if isinstance(a, Article)}
+
+
+def _check_complete(db: Path) -> None:
+    """Every input article stored once, every event stored once and linked, summaries consistent."""
+    with EventStore(db, read_only=True) as store:
+        (row,) = store.query("SELECT count(*) AS n, count(DISTINCT article_id) AS ids FROM articles")
+        assert row == {"n": len(_article_ids()), "ids": len(_article_ids())}
+        (ev,) = store.query(
+            "SELECT count(*) AS n, count(DISTINCT event_id) AS ids, "
+            "count(*) FILTER (WHERE event_id NOT IN (SELECT event_id FROM event_links WHERE method = 'dyad')) AS unlinked, "
+            "(SELECT sum(num_events) FROM linked_events WHERE method = 'dyad') AS in_links FROM events")
+        assert ev["n"] == ev["ids"] > 0 and ev["unlinked"] == 0 and ev["in_links"] == ev["n"], ev
+
+
+def _unlinked(db: Path) -> int:
+    with EventStore(db, read_only=True) as store:
+        return int(store.query("SELECT count(*) AS n FROM events WHERE event_id NOT IN "
+                               "(SELECT event_id FROM event_links WHERE method = 'dyad')")[0]["n"])
+
+
 def test_workers_die_with_a_killed_run(tmp_path):
     """Killed while its workers load their models: before the fix they lived on until loaded."""
     rng = random.Random(SEED)
@@ -106,4 +133,100 @@ def test_workers_die_with_a_killed_run(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+        proc.stderr.close()
+
+
+_KILL_WHILE_LINKING = """
+import os, signal, sys
+from eventcoder.link import link_pending
+from eventcoder.store import EventStore, links
+
+write = links.write_links
+
+def write_then_die(*args, **kwargs):
+    write(*args, **kwargs)  # the links are written, the transaction not yet committed
+    os.kill(os.getpid(), signal.SIGKILL)
+
+links.write_links = write_then_die
+with EventStore(sys.argv[1]) as store:
+    link_pending(store)
+"""
+
+
+@pytest.fixture(scope="module")
+def coded(tmp_path_factory, pipeline) -> Path:
+    """A store with the inputs coded and nothing linked."""
+    from eventcoder.run import code_inputs
+
+    path = tmp_path_factory.mktemp("kill") / "coded.duckdb"
+    with EventStore(path) as store:
+        code_inputs([str(p) for p in INPUTS], settings=Settings(db=str(path), extractor="rules"),
+                    store=store, pipeline=pipeline)
+    return path
+
+
+@pytest.mark.parametrize("finish", ["code", "link"])
+def test_a_run_killed_while_linking_is_linked_by_the_next_run(coded, tmp_path, finish):
+    db = tmp_path / "store.duckdb"
+    db.write_bytes(coded.read_bytes())
+    died = subprocess.run([sys.executable, "-c", _KILL_WHILE_LINKING, str(db)], capture_output=True, text=True)
+    assert died.returncode == -signal.SIGKILL, died.stderr
+    assert _unlinked(db) > 0  # the killed link transaction left nothing behind
+    if finish == "code":  # nothing new to code: the run must still link what is pending
+        done = subprocess.run(_cmd(db), capture_output=True, text=True, timeout=600)
+        assert "0 articles coded" in done.stderr
+    else:
+        done = subprocess.run([sys.executable, "-m", "eventcoder", "link", "--db", str(db)],
+                              capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "events placed" in done.stderr + done.stdout
+    _check_complete(db)
+
+
+@pytest.mark.slow
+def test_kill9_at_seeded_points_then_rerun_stores_and_links_everything_once(tmp_path):
+    """Kill ``--workers 2`` runs of one store while workers start, while batches are stored and
+    while linking; after each kill the workers go, and one more run completes the store."""
+    rng = random.Random(SEED)
+    db = tmp_path / "store.duckdb"
+    timings = {phase: _kill_at(phase, db, rng) for phase in ("starting", "storing", "linking")}
+    done = subprocess.run(_cmd(db, "--workers", "2", "--batch-size", "2"), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    _check_complete(db)
+    print(f"seconds until the killed runs' workers were gone: {timings}")
+
+
+def _kill_at(phase: str, db: Path, rng: random.Random) -> float:
+    """Start a run and SIGKILL it in ``phase``; returns the seconds its workers took to go."""
+    wal = Path(f"{db}.wal")
+    size = lambda: wal.stat().st_size if wal.exists() else 0  # noqa: E731
+    proc = _start(db)
+    summary = threading.Event()  # the run prints its summary line just before it links
+
+    def read() -> None:
+        for line in proc.stderr:
+            if "articles coded" in line:
+                summary.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        procs: dict[int, int] = {}
+        if phase != "linking":  # (the rest may be too little for two workers)
+            procs = _await_workers(proc)
+        baseline = size()
+        while proc.poll() is None:
+            procs.update(_workers(proc.pid))
+            if phase == "starting" or (phase == "storing" and size() > baseline) or summary.is_set():
+                break
+            time.sleep(0.01)
+        if phase != "linking":
+            time.sleep(rng.uniform(0.0, 1.0 if phase == "starting" else 0.3))
+            procs.update(_workers(proc.pid))
+        assert proc.poll() is None, f"the run ended before the kill ({phase})"
+        return _kill(proc, procs)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        reader.join(timeout=10)
         proc.stderr.close()
