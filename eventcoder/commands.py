@@ -15,17 +15,21 @@ def _settings(args: argparse.Namespace, **extra: object) -> Settings:
 
 def cmd_code(args: argparse.Namespace) -> int:
     from .output import open_output
-    from .run import code_inputs, stderr_progress
+    from .run import check_batch_size, code_inputs, stderr_progress
     from .store import EventStore
 
     settings = _settings(
         args, db=args.db, dictionaries=args.dictionaries, user_verbs=args.user_verbs,
         batch_size=args.batch_size, max_bytes=args.max_bytes,
     )
+    check_batch_size(settings)  # bad options are refused before the store is opened
     out_ctx = open_output(args.out) if args.out else nullcontext(None)
     from .cli_scale import engine_from_args
 
-    with EventStore(settings.db) as store, out_ctx as out, engine_from_args(args) as engine:
+    with engine_from_args(args) as engine, EventStore(settings.db) as store, out_ctx as out:
+        note = getattr(engine, "note", None)  # e.g. fewer local workers than asked for
+        if note:
+            print(f"eventcoder: note: {note}", file=sys.stderr)
         summary = code_inputs(
             args.paths, settings=settings, store=store, out=out, out_format=args.format,
             progress=None if args.quiet else stderr_progress(), stdin=sys.stdin.buffer, engine=engine,

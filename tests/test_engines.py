@@ -107,7 +107,7 @@ def test_two_local_workers_match_one_process(tmp_path, pipeline):
             summary = code_inputs([str(ARTICLES)], settings=settings, store=store, out=out, engine=engine)
             stats = engine.worker_stats()
         assert summary.articles == 6 and summary.rejections == 0
-        assert len(stats) == workers and sum(s.articles for s in stats) == 6
+        assert len(stats) == engine.workers and sum(s.articles for s in stats) == 6  # (capped at the CPUs)
         assert all(0 < s.peak_rss_mb < 1024 for s in stats)
         outputs[workers], stores[workers] = out.getvalue(), store
     assert outputs[1] == outputs[2]  # same events in the same order
@@ -202,3 +202,46 @@ def test_ray_engine_refuses_stdin():
 def test_settings_copy_for_workers_keeps_results(pipeline):
     # worker processes run with n_process=1 whatever the parent asked for; the fingerprint ignores it
     assert fingerprint(replace(Settings(), n_process=4), IngestOptions()) == fingerprint(Settings(), IngestOptions())
+
+
+# -- worker and batch limits (issue 16) -------------------------------------------------------------
+
+def test_code_refuses_a_batch_size_below_one(tmp_path, capsys):
+    from eventcoder.cli import main
+
+    db = tmp_path / "store.duckdb"
+    assert main(["code", str(ARTICLES), "--db", str(db), "--batch-size", "0", "--quiet"]) == 2
+    assert "batch size must be at least 1, not 0" in capsys.readouterr().err
+    assert not db.exists()  # refused before the store was touched
+
+
+def test_code_refuses_negative_workers(tmp_path, capsys):
+    from eventcoder.cli import main
+
+    assert main(["code", str(ARTICLES), "--db", str(tmp_path / "s.duckdb"), "--workers", "-1", "--quiet"]) == 2
+    assert "workers must be 0 (one per CPU) or more, not -1" in capsys.readouterr().err
+    with pytest.raises(ConfigError, match="not -3"):
+        make_engine("ray", workers=-3)
+
+
+def test_local_workers_are_capped_at_the_cpus_and_the_batches(pipeline):
+    from eventcoder.engines import default_workers
+
+    engine = LocalEngine(workers=500, pipeline=pipeline)
+    assert engine.workers == default_workers() and "500 workers asked for" in (engine.note or "")
+    assert LocalEngine(workers=0).note is None and LocalEngine(workers=0).workers == default_workers()
+    with engine:  # six articles are one batch: coded in this process, no worker process started
+        summary = code_inputs([str(ARTICLES)], settings=Settings(extractor="rules"), store=EventStore(":memory:"),
+                              engine=engine)
+        assert summary.articles == 6
+        assert [s.worker for s in engine.worker_stats()] == [str(os.getpid())]
+
+
+def test_code_notes_when_it_starts_fewer_workers_than_asked(tmp_path):
+    from eventcoder.engines import default_workers
+
+    asked = default_workers() + 1
+    done = subprocess.run([sys.executable, "-m", "eventcoder", "code", str(ARTICLES), "--db", str(tmp_path / "s.duckdb"),
+                           "--workers", str(asked), "--quiet"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert f"note: {asked} workers asked for" in done.stderr and "6 articles coded" in done.stderr

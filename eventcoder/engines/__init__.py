@@ -8,7 +8,7 @@ worker processes, or the Ray instance the engine started).
 from __future__ import annotations
 
 from eventcoder.engines.base import ENGINES, Checkpoint, Engine, Item, Job, Skipped, WorkerStats
-from eventcoder.engines.local import LocalEngine, default_workers
+from eventcoder.engines.local import LocalEngine, check_workers, default_workers
 from eventcoder.errors import ConfigError
 from eventcoder.pipeline import Pipeline
 
@@ -22,7 +22,12 @@ def make_engine(
     shard_size: int | None = None,
     pipeline: Pipeline | None = None,
 ) -> Engine:
-    """The engine called ``name``. ``workers``: None → local 1 process, ray every CPU; 0 → every CPU."""
+    """The engine called ``name``. ``workers``: None → local 1 process, ray every CPU; 0 → every CPU.
+
+    The local engine starts no more processes than there are CPUs (its ``note`` says when it
+    starts fewer than asked); a negative ``workers`` is refused.
+    """
+    check_workers(workers)
     if name == "local":
         if address:
             raise ConfigError("--address is for the ray engine (use --engine ray)")

@@ -4,13 +4,15 @@ With one worker the pipeline runs here (no extra process). With more, each worke
 its own ``Pipeline`` once and codes chunks of ``batch_size`` articles with ``nlp.pipe``; results
 come back in input order, so output files are the same whatever the number of workers.
 
-Workers end with the process that started them, even one killed with ``kill -9``
-(``die_with_parent``).
+No more workers start than there are CPUs to use, or batches to code (one batch is coded here;
+none, and nothing is loaded). Workers end with the process that started them, even one killed
+with ``kill -9`` (``die_with_parent``).
 """
 
 from __future__ import annotations
 
 import ctypes
+import itertools
 import multiprocessing as mp
 import os
 import queue
@@ -24,7 +26,7 @@ from dataclasses import replace
 from typing import Any
 
 from eventcoder.engines.base import Item, Job, Skipped, WorkerStats, peak_rss_mb
-from eventcoder.errors import EventcoderError
+from eventcoder.errors import ConfigError, EventcoderError
 from eventcoder.ingest import read_inputs
 from eventcoder.pipeline import ArticleResult, Pipeline
 from eventcoder.records import Article, Rejection
@@ -34,6 +36,8 @@ _POLL_SECONDS = 1.0
 _READY_TIMEOUT = 600.0
 _PARENT_CHECK_SECONDS = 0.5
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+Chunk = list[Article] | Rejection | Skipped  # what ``chunks`` yields: a batch to code, or not
 
 
 def default_workers() -> int:
@@ -57,7 +61,7 @@ def ingest(job: Job) -> Iterator[Article | Rejection | Skipped]:
             yield item
 
 
-def chunks(job: Job, size: int) -> Iterator[list[Article] | Rejection | Skipped]:
+def chunks(job: Job, size: int) -> Iterator[Chunk]:
     """``ingest`` with the articles grouped into lists of ``size`` (the last may be shorter)."""
     chunk: list[Article] = []
     for item in ingest(job):
@@ -72,13 +76,41 @@ def chunks(job: Job, size: int) -> Iterator[list[Article] | Rejection | Skipped]
         yield chunk
 
 
+def check_workers(workers: int | None) -> None:
+    """Refuse a negative number of workers (0 means one per CPU)."""
+    if workers is not None and workers < 0:
+        raise ConfigError(f"workers must be 0 (one per CPU) or more, not {workers}")
+
+
+def read_ahead(items: Iterator[Chunk], batches: int) -> list[Chunk]:
+    """The first items of ``items``, up to and including its ``batches``-th batch (or all of them)."""
+    head: list[Chunk] = []
+    found = 0
+    for item in items:
+        head.append(item)
+        found += isinstance(item, list)
+        if found >= batches:
+            break
+    return head
+
+
 class LocalEngine:
-    """Code on this machine with ``workers`` processes (1: in this process)."""
+    """Code on this machine with ``workers`` processes (1: in this process; 0: one per CPU).
+
+    ``workers`` is capped at the CPUs this process may use (``note`` says so when it is), and
+    each run starts no more worker processes than it has batches to code.
+    """
 
     name = "local"
 
     def __init__(self, *, workers: int = 1, pipeline: Pipeline | None = None) -> None:
-        self.workers = workers if workers > 0 else default_workers()
+        check_workers(workers)
+        cpus = default_workers()
+        self.workers = min(workers or cpus, cpus)
+        self.note: str | None = None
+        if workers > cpus:
+            self.note = (f"{workers} workers asked for, but this machine has {cpus} CPUs for eventcoder: "
+                         f"starting at most {cpus} worker processes (more would only share the same cores)")
         self._pipeline = pipeline
         self._pool: _WorkerPool | None = None
         self._stats: dict[str, list[float]] = {}
@@ -89,23 +121,34 @@ class LocalEngine:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def start(self, settings: Settings) -> None:
-        """Build the pipeline (or start the worker processes) now rather than on first use."""
-        if self.workers == 1:
-            if self._pipeline is None:
-                self._pipeline = Pipeline(settings)
-        elif self._pool is None:
-            self._pool = _WorkerPool(settings, self.workers)
+    def start(self, settings: Settings, *, batches: int | None = None) -> None:
+        """Build the pipeline (or start the worker processes) now rather than on first use.
+
+        ``batches``: how many batches there are to code, when known; no more processes start.
+        """
+        workers = self.workers if batches is None else min(self.workers, batches)
+        if self._pool is not None or (workers <= 1 and self._pipeline is not None):
+            return
+        if workers <= 1:
+            self._pipeline = Pipeline(settings)
+        else:
+            self._pool = _WorkerPool(settings, workers)
 
     def run(self, job: Job) -> Iterator[Item]:
-        self.start(job.settings)
-        size = max(1, job.settings.batch_size)
+        items = chunks(job, max(1, job.settings.batch_size))
+        head = read_ahead(items, self.workers)  # enough to know whether all workers have work
+        batches = sum(isinstance(item, list) for item in head)
+        stream = itertools.chain(head, items)
+        if batches == 0:  # nothing new to code: load nothing, start nothing
+            yield from (item for item in head if not isinstance(item, list))
+            return
+        self.start(job.settings, batches=batches)
         if self._pool is not None:
-            yield from self._pool.code(chunks(job, size), self._stats)
+            yield from self._pool.code(stream, self._stats)
             return
         pipeline = self._pipeline
         assert pipeline is not None
-        for item in chunks(job, size):
+        for item in stream:
             if not isinstance(item, list):
                 yield item
                 continue
@@ -174,7 +217,7 @@ class _WorkerPool:
                 if deadline is not None and time.monotonic() > deadline:
                     raise EventcoderError("local workers did not start in time") from None
 
-    def code(self, items: Iterator[list[Article] | Rejection | Skipped], stats: dict[str, list[float]]) -> Iterator[Item]:
+    def code(self, items: Iterator[Chunk], stats: dict[str, list[float]]) -> Iterator[Item]:
         done: dict[int, list[ArticleResult]] = {}
         submitted = emitted = 0
         limit = len(self._procs) * 2
