@@ -88,20 +88,24 @@ class EventFilter:
                 params += [[v.upper() for v in values], [v.upper() for v in values]]
         if self.text:
             conds.append(_TEXT_CONDITION)
-            words = _like_escape(self.text)  # issue 6: "%" and "_" in the words are literal
-            params += [method, f"%{words}%", f"%{words}%"]
+            words = self.text.lower()  # issue 6: "%" and "_" in the words are literal
+            params += [words, words, method]
         return conds, params
 
 
-_TEXT_CONDITION = """EXISTS (
-    SELECT 1 FROM events m JOIN articles ma ON ma.article_id = m.article_id
-    WHERE (m.event_id = e.event_id OR m.event_id IN (
-              SELECT event_id FROM event_links WHERE method = ? AND link_id = k.link_id))
-      AND (m.sentence ILIKE ? ESCAPE '\\' OR ma.headline ILIKE ? ESCAPE '\\'))"""
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+# The rows whose real-world event has a matching report (issue 16). Each event's unit is its
+# linked event (``L`` + link id) or, unlinked, itself (``E`` + event id); the matching units are
+# found once, with no reference to the outer row, so DuckDB hash-joins them: time and memory grow
+# with the store, not with its square (a correlated EXISTS with an OR over the link's members
+# crossed every row with every match). ``contains`` on lower case is a literal substring test,
+# several times faster than ILIKE with an ESCAPE clause.
+_TEXT_CONDITION = """coalesce('L' || k.link_id, 'E' || e.event_id) IN (
+    SELECT coalesce('L' || ml.link_id, 'E' || hit.event_id) FROM (
+        SELECT event_id FROM events WHERE contains(lower(sentence), ?)
+        UNION
+        SELECT event_id FROM events WHERE article_id IN (
+            SELECT article_id FROM articles WHERE contains(lower(headline), ?))
+    ) hit LEFT JOIN event_links ml ON ml.event_id = hit.event_id AND ml.method = ?)"""
 
 
 def _prefix(column: str) -> str:
@@ -145,9 +149,10 @@ LEFT JOIN (SELECT event_id, count(*) AS n FROM event_mentions GROUP BY event_id)
 
 
 def dataset_query(
-    *, level: str = "linked", method: str = "dyad", filters: EventFilter | None = None
+    *, level: str = "linked", method: str = "dyad", filters: EventFilter | None = None, ordered: bool = True,
 ) -> tuple[str, list[object]]:
-    """SQL and parameters for the dataset rows, ordered by date then id.
+    """SQL and parameters for the dataset rows, ordered by date then id (unless not ``ordered``:
+    for a query that counts, groups or sorts them again, which then need not sort twice).
 
     With ``filters.corrections`` analysts' corrections (``eventcoder.store.corrections``) are
     applied: changed types and actors replace the coded ones, events marked wrong are left out.
@@ -158,7 +163,7 @@ def dataset_query(
     if level == "linked":
         conds.insert(0, "(k.link_id IS NULL OR k.rep_event_id = e.event_id)")
     where = (" WHERE " + " AND ".join(conds)) if conds else ""
-    order = " ORDER BY e.event_date, unit_id, e.event_id"
+    order = " ORDER BY e.event_date, unit_id, e.event_id" if ordered else ""
     select = _SELECT
     if filters is not None and filters.corrections:  # issue 6: corrections applied in place of the raw events table
         from eventcoder.store.corrections import CORRECTED_EVENTS_SQL
