@@ -12,11 +12,12 @@ Needs the ``analysis`` extra (pandas): ``pip install 'eventcoder[analysis]'``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from eventcoder.errors import ConfigError, EventcoderError
+from eventcoder.errors import ConfigError, EventcoderError, InputError
 from eventcoder.export_formats import Tables
 from eventcoder.store import EventStore
 from eventcoder.store.datasets import EventFilter, iter_dataset
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 PERIODS: dict[str, str] = {"day": "D", "week": "W-MON", "month": "MS", "year": "YS"}
+# A filled series has a row per period from the first to the last (issue 16: one event dated
+# 9999 made ``by=day`` build 2.9 million days per dyad). 20,000 periods is 55 years of days.
+MAX_PERIODS = 20_000
 QUAD_COLUMNS = tuple(f"quad_{q}" for q in range(1, 5))
 PENTA_COLUMNS = tuple(f"penta_{p}" for p in range(5))
 METRICS: tuple[str, ...] = (
@@ -103,7 +107,9 @@ def _fill(table: pd.DataFrame, keys: list[str], by: str) -> pd.DataFrame:
     pd = _pandas()
     if table.empty:
         return table
-    periods = pd.date_range(table["period"].min(), table["period"].max(), freq=PERIODS[by])
+    first, last = table["period"].min(), table["period"].max()
+    check_periods(first, last, by)
+    periods = pd.date_range(first, last, freq=PERIODS[by])
     groups = table[keys].drop_duplicates()
     grid = groups.merge(pd.DataFrame({"period": periods}), how="cross")
     full = grid.merge(table, on=[*keys, "period"], how="left")
@@ -112,6 +118,26 @@ def _fill(table: pd.DataFrame, keys: list[str], by: str) -> pd.DataFrame:
     full[["events", "mentions", *QUAD_COLUMNS, *PENTA_COLUMNS]] = full[
         ["events", "mentions", *QUAD_COLUMNS, *PENTA_COLUMNS]].astype(int)
     return full[["period", *keys, *METRICS]]
+
+
+def period_count(first: date, last: date, by: str) -> int:
+    """How many ``by`` periods a filled series from ``first``'s period to ``last``'s has."""
+    if by == "year":
+        return last.year - first.year + 1
+    if by == "month":
+        return (last.year - first.year) * 12 + last.month - first.month + 1
+    days = (last.toordinal() - first.toordinal())
+    return days // 7 + 1 if by == "week" else days + 1
+
+
+def check_periods(first: date, last: date, by: str, *, limit: int = MAX_PERIODS) -> None:
+    """Refuse a filled series of more than ``limit`` periods (an InputError naming the span)."""
+    count = period_count(first, last, by)
+    if count > limit:
+        raise InputError(
+            f"the series would have {count:,} {by}s, from {first:%Y-%m-%d} to {last:%Y-%m-%d}, over the "
+            f"limit of {limit:,} periods: choose a coarser period (by month or year), narrow the dates "
+            "(since/until), or leave out the empty periods (no fill)")
 
 
 def dyad_series(
