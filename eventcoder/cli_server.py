@@ -36,12 +36,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from eventcoder.server import create_app
     except ImportError as exc:
         raise EventcoderError("serve needs the server extra: pip install 'eventcoder[server]'") from exc
+    from eventcoder.server.guard import default_allowed_hosts
+
     settings = _settings(args)
     token = _token(args.token_env)
-    app = create_app(settings.db, token=token, settings=settings)
+    hosts = default_allowed_hosts(args.host, args.allowed_hosts)
+    app = create_app(settings.db, token=token, settings=settings, allowed_hosts=hosts)
     mode = "read-write (bearer token required for writes)" if token else "read-only"
     print(f"eventcoder: serving {settings.db} {mode} at http://{args.host}:{args.port}/ "
-          f"(API docs at /docs); Ctrl-C stops", file=sys.stderr)
+          f"(API docs at /docs) for Host {', '.join(hosts)}; Ctrl-C stops", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
     return 0
 
@@ -78,6 +81,10 @@ def register(sub: Any) -> None:
     serve.add_argument("--token-env", metavar="VAR",
                        help="environment variable holding the bearer token that allows writes "
                             "(POST /articles, corrections); without it the server is read-only")
+    serve.add_argument("--allowed-hosts", action="append", metavar="NAME[,NAME...]",
+                       help="host names the Host header may carry, any port (*.example.org for subdomains, "
+                            "'*' for any); default on loopback: localhost, 127.0.0.1, ::1; required when "
+                            "--host is not loopback (against DNS rebinding)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     serve.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
     serve.set_defaults(func=cmd_serve)

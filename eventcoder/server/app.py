@@ -3,30 +3,29 @@
 ``create_app(db_path, token=None)`` opens the store once for the process. Without a token the
 server is read-only (the store is opened read-only, write endpoints answer 403); with one,
 ``POST /articles`` and ``POST /events/{id}/corrections`` need ``Authorization: Bearer TOKEN``.
+Every request passes ``guard.RequestGuard`` first (Host, token and body size, before the body
+is read).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from eventcoder import __version__
-from eventcoder.server.errors import error_response, install_error_handlers
+from eventcoder.server.errors import install_error_handlers
+from eventcoder.server.guard import RequestGuard, normalise_hosts
 from eventcoder.server.state import MAX_BODY_BYTES, MAX_PAGE_SIZE, ServerState
 from eventcoder.settings import Settings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-# The dashboard and docs load nothing from another host; the policy makes the browser refuse to.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-       "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class ErrorBody(BaseModel):
@@ -42,8 +41,9 @@ class ErrorResponse(BaseModel):
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": text}
-    for status, text in ((401, "Missing or invalid bearer token"), (403, "Read-only server"),
-                         (404, "Not found"), (422, "Invalid request"), (503, "Store unavailable"))
+    for status, text in ((400, "Host not allowed"), (401, "Missing or invalid bearer token"),
+                         (403, "Read-only server"), (404, "Not found"), (422, "Invalid request"),
+                         (503, "Store unavailable"))
 }
 
 
@@ -56,23 +56,6 @@ def _lifespan(state: ServerState) -> Callable[[FastAPI], Any]:
         finally:
             state.close()
     return lifespan
-
-
-def _install_middleware(app: FastAPI, state: ServerState) -> None:
-    @app.middleware("http")
-    async def guard(request: Request, call_next: Callable[[Request], Any]) -> Response:
-        length = request.headers.get("content-length")
-        if request.method in _WRITE_METHODS and length is not None:
-            if not length.isdigit() or int(length) > state.max_body_bytes:
-                return error_response(413, f"the request body is over {state.max_body_bytes} bytes")
-        response: Response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if request.url.path.startswith(("/events", "/articles", "/corrections")):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
 
 
 def _install_pages(app: FastAPI) -> None:
@@ -99,12 +82,16 @@ def create_app(
     pipeline_factory: Callable[[], Any] | None = None,
     max_page_size: int = MAX_PAGE_SIZE,
     max_body_bytes: int = MAX_BODY_BYTES,
+    allowed_hosts: Sequence[str] | None = None,
 ) -> FastAPI:
     """The eventcoder API + dashboard over the store at ``db_path``.
 
     ``token`` enables the write endpoints (bearer auth); None keeps the server read-only.
     ``pipeline_factory`` builds the coding Pipeline on the first ``POST /articles`` (default:
-    ``Pipeline(settings=settings)``); it is reused afterwards.
+    ``Pipeline(settings=settings)``); it is reused afterwards. ``allowed_hosts`` lists the
+    host names the ``Host`` header may carry (any port; ``*.example.org``; ``*`` for any);
+    None (the default) checks nothing, for in-process clients. ``eventcoder serve`` always
+    passes a list: localhost, 127.0.0.1 and ::1 on loopback (``guard.default_allowed_hosts``).
     """
     from eventcoder.server import routes_analysis, routes_events, routes_export, routes_write
 
@@ -114,7 +101,8 @@ def create_app(
         raise ConfigError("the API token must be at least 8 characters")
     state = ServerState(db_path=str(db_path), token=token.strip() if token else None,
                         settings=settings or Settings(), pipeline_factory=pipeline_factory,
-                        max_page_size=max_page_size, max_body_bytes=max_body_bytes)
+                        max_page_size=max_page_size, max_body_bytes=max_body_bytes,
+                        allowed_hosts=None if allowed_hosts is None else normalise_hosts(allowed_hosts))
     state.open()  # fail now (missing file, locked) rather than on the first request
     app = FastAPI(
         title="eventcoder", version=__version__, lifespan=_lifespan(state),
@@ -124,7 +112,7 @@ def create_app(
     )
     app.state.eventcoder = state
     install_error_handlers(app)
-    _install_middleware(app, state)
+    app.add_middleware(RequestGuard, state=state, routes=app.router.routes)
     for module in (routes_events, routes_analysis, routes_export, routes_write):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     _install_pages(app)

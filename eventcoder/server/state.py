@@ -1,4 +1,5 @@
-"""What one server process holds: the open store, its lock, the token and the lazy pipeline."""
+"""What one server process holds: the open store, its readers' cursors, the write lock, the
+token, the allowed hosts and the lazy pipeline."""
 
 from __future__ import annotations
 
@@ -21,8 +22,11 @@ MAX_BODY_BYTES = 5_000_000
 
 @dataclass(slots=True, kw_only=True)
 class ServerState:
-    """The server's one store connection (DuckDB connections are not shared across threads,
-    so every use goes through ``reading()``/``writing()``, which serialise on a lock)."""
+    """The server's store: one connection that writes, and a DuckDB cursor (a duplicate
+    connection) for each reader, so reads run in parallel and never queue behind each other.
+
+    ``writing()`` serialises the writers on a lock; ``reading()`` only takes a short lock to
+    make its cursor. ``allowed_hosts`` None answers any Host header (see ``guard``)."""
 
     db_path: str
     token: str | None
@@ -30,9 +34,14 @@ class ServerState:
     pipeline_factory: Callable[[], Any] | None = None
     max_page_size: int = MAX_PAGE_SIZE
     max_body_bytes: int = MAX_BODY_BYTES
+    allowed_hosts: tuple[str, ...] | None = None
     store: EventStore | None = None
-    _lock: threading.RLock = field(default_factory=threading.RLock)
+    schema_version: int = 0
+    _readers: EventStore | None = None  # a cursor of ``store`` that new readers' cursors come from
+    _write_lock: threading.RLock = field(default_factory=threading.RLock)
+    _open_lock: threading.Lock = field(default_factory=threading.Lock)
     _build_lock: threading.Lock = field(default_factory=threading.Lock)
+    _rules_lock: threading.Lock = field(default_factory=threading.Lock)
     _pipeline: Any = None
     _rules: Any = None
     _nlp: Any = None
@@ -42,23 +51,41 @@ class ServerState:
         return self.token is None
 
     def open(self) -> None:
-        if self.store is None:
-            self.store = EventStore.open_reader(self.db_path) if self.read_only else EventStore(self.db_path)
+        with self._open_lock:
+            if self.store is None:
+                store = EventStore.open_reader(self.db_path) if self.read_only else EventStore(self.db_path)
+                applied = store.applied_migrations()
+                self.schema_version = applied[-1][0] if applied else 0
+                self.store, self._readers = store, store.reader()
 
     def close(self) -> None:
-        with self._lock:
+        with self._write_lock, self._open_lock:
+            if self._readers is not None:
+                self._readers.close()
+                self._readers = None
             if self.store is not None:
                 self.store.close()
                 self.store = None
 
     @contextmanager
     def reading(self) -> Iterator[EventStore]:
-        with self._lock:
+        """A read-only store on a cursor of its own, closed afterwards."""
+        with self._open_lock:
+            if self._readers is None:
+                raise ApiError(503, "the store is not open (the server is starting or stopping)")
+            reader = self._readers.reader()
+        try:
+            yield reader
+        finally:
+            reader.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[EventStore]:
+        """The writable store, one writer at a time (readers go on meanwhile)."""
+        with self._write_lock:
             if self.store is None:
                 raise ApiError(503, "the store is not open (the server is starting or stopping)")
             yield self.store
-
-    writing = reading  # one lock for both: DuckDB writes and reads on one connection
 
     def pipeline(self) -> Any:
         """The coding pipeline, built on first use (loads spaCy and the dictionaries) and reused.
@@ -87,26 +114,32 @@ class ServerState:
 
     def rules(self) -> Any:
         """Correction rules (CAMEO tables, country codes), read on first use."""
-        with self._lock:
+        with self._rules_lock:
             if self._rules is None:
                 from eventcoder.store.corrections import CorrectionRules
 
                 self._rules = CorrectionRules.load()
             return self._rules
 
+    def authorize(self, authorization: str | None) -> ApiError | None:
+        """Why a write with this ``Authorization`` header is refused, or None if it is allowed."""
+        if self.token is None:
+            return ApiError(403, "this server is read-only: start it with a token (eventcoder serve "
+                                 "--token-env VAR) to allow writes", code="read_only")
+        scheme, _, given = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not given:
+            return ApiError(401, "this endpoint needs 'Authorization: Bearer <token>'",
+                            headers={"WWW-Authenticate": "Bearer"})
+        if not hmac.compare_digest(given.strip().encode("utf-8"), self.token.encode("utf-8")):
+            return ApiError(401, "the bearer token is not valid", code="invalid_token",
+                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        return None
+
     def check_writer(self, request: Request) -> None:
         """Refuse a write unless the request carries the operator's bearer token."""
-        if self.token is None:
-            raise ApiError(403, "this server is read-only: start it with a token (eventcoder serve "
-                                "--token-env VAR) to allow writes", code="read_only")
-        header = request.headers.get("authorization", "")
-        scheme, _, given = header.partition(" ")
-        if scheme.lower() != "bearer" or not given:
-            raise ApiError(401, "this endpoint needs 'Authorization: Bearer <token>'",
-                           headers={"WWW-Authenticate": "Bearer"})
-        if not hmac.compare_digest(given.strip().encode("utf-8"), self.token.encode("utf-8")):
-            raise ApiError(401, "the bearer token is not valid", code="invalid_token",
-                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        refused = self.authorize(request.headers.get("authorization"))
+        if refused is not None:
+            raise refused
 
 
 def state_of(request: Request) -> ServerState:
@@ -114,5 +147,5 @@ def state_of(request: Request) -> ServerState:
 
 
 def require_writer(request: Request) -> None:
-    """Dependency of the write endpoints: checked before the body is read or validated."""
+    """Dependency of the write endpoints (the guard middleware has checked before the body was read)."""
     state_of(request).check_writer(request)

@@ -171,6 +171,14 @@ class EventStore:
         cls(path).close()
         return cls(path, read_only=True)
 
+    def reader(self) -> EventStore:
+        """A read-only store on its own DuckDB cursor (a duplicate connection to the same
+        database), for use by one other thread while this one reads or writes; close it after."""
+        view = object.__new__(EventStore)
+        view.path, view.read_only, view._types = self.path, True, {}
+        view._con = self._db.cursor()
+        return view
+
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
         """The open DuckDB connection (for the store's query modules; values go in as parameters)."""
