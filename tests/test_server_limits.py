@@ -1,0 +1,375 @@
+"""Server limits under abuse (issue 16): text search stays linear, bodies are refused before they
+are read (chunked or not), series have a bounded number of periods, the Host header is checked,
+and readers neither queue behind one lock nor behind a writer.
+
+Real stores (examples/articles/ coded by the real pipeline, copied with new ids for size), the
+real app in process (TestClient) and uvicorn on a loopback port for raw HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("pandas")
+uvicorn = pytest.importorskip("uvicorn")
+import duckdb  # noqa: E402
+from conftest import build_examples_store  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+TOKEN = "limits-token-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+LIMIT = 64 * 1024  # max_body_bytes of the servers here
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, pipeline) -> Path:
+    return build_examples_store(tmp_path_factory.mktemp("limits"), pipeline)
+
+
+def _copy(db: Path, directory: Path, name: str) -> Path:
+    target = directory / name
+    shutil.copyfile(db, target)
+    return target
+
+
+def _sql(path: Path, *statements: str) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        for statement in statements:
+            con.execute(statement)
+    finally:
+        con.close()
+
+
+def _client(path: Path, **options) -> TestClient:
+    from eventcoder.server import create_app
+
+    return TestClient(create_app(path, **options), raise_server_exceptions=False)
+
+
+def _error(response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"} and body["error"]["status"] == status
+    assert set(body["error"]) == {"status", "code", "message", "details"}
+    return body["error"]
+
+
+# -- 1. text search --------------------------------------------------------------------------------
+
+
+def _operators(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> set[str]:
+    plan = json.loads(con.execute("EXPLAIN (FORMAT JSON) " + sql, params).fetchall()[0][1])
+    names: set[str] = set()
+    todo = list(plan)
+    while todo:
+        node = todo.pop()
+        names.add(str(node.get("name", "")))
+        todo.extend(node.get("children", []))
+    return names
+
+
+def test_text_search_is_joined_once_not_per_row(db, tmp_path) -> None:
+    """The text filter must not be a correlated subquery: DuckDB planned the old one as a cross
+    product of every row with every match (10k events: 12 s and 3.8 GB; 50k: out of memory)."""
+    from eventcoder.store.datasets import EventFilter, dataset_query
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for corrections in (False, True):
+            for level in ("linked", "article"):
+                sql, params = dataset_query(level=level, filters=EventFilter(text="moscow", corrections=corrections))
+                ops = _operators(con, sql, params)
+                assert not {o for o in ops if "CROSS_PRODUCT" in o or "NESTED_LOOP" in o or "DELIM" in o}, ops
+    finally:
+        con.close()
+
+
+def test_text_search_matches_any_report_of_a_linked_event(db, tmp_path) -> None:
+    """A row is kept when any report of its real-world event matches (here Nairobi's arrest is
+    linked into Egypt's deployment, so the Egyptian event is reported with 'Nairobi')."""
+    path = _copy(db, tmp_path, "linked.duckdb")
+    kenya = "(SELECT event_id FROM events WHERE sentence LIKE 'Kenyan police arrested%')"
+    egypt_link = ("(SELECT link_id FROM event_links WHERE method = 'dyad' AND event_id = "
+                  "(SELECT event_id FROM events WHERE sentence LIKE 'Egypt%'))")
+    _sql(path,
+         f"DELETE FROM linked_events WHERE link_id = (SELECT link_id FROM event_links WHERE event_id = {kenya})",
+         f"UPDATE event_links SET link_id = {egypt_link} WHERE event_id = {kenya}")
+    with _client(path) as client:
+        linked = client.get("/events", params={"text": "NAIROBI"}).json()
+        article = client.get("/events", params={"text": "nairobi", "level": "article"}).json()
+        percent = client.get("/events", params={"text": "100%"}).json()
+    assert sorted(e["source_country"] or "-" for e in linked["items"]) == ["-", "EGY"]
+    assert sorted(e["source_country"] or "-" for e in article["items"]) == ["-", "EGY", "KEN"]
+    assert percent["total"] == 0  # "%" is a character, not a wildcard
+
+
+# -- 2. bodies: auth and size before the body is read --------------------------------------------
+
+
+class Chunks:
+    """A request body sent chunked (no Content-Length), counting the chunks taken."""
+
+    def __init__(self, count: int, size: int) -> None:
+        self.count, self.size, self.taken = count, size, 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for _ in range(self.count):
+            self.taken += 1
+            yield b"x" * self.size
+
+
+def test_writes_are_refused_before_the_body_is_read(db, tmp_path) -> None:
+    path = _copy(db, tmp_path, "writes.duckdb")
+    with _client(path, token=TOKEN, max_body_bytes=LIMIT) as client:
+        for headers in ({}, {"Authorization": "Bearer wrong-token-000"}):
+            body = Chunks(100, 1024 * 1024)
+            r = client.post("/articles", content=body, headers={**headers, "Content-Type": "application/json"})
+            assert _error(r, 401)["code"] in ("unauthorized", "invalid_token") and body.taken == 0
+            body = Chunks(100, 1024 * 1024)
+            r = client.post("/events/abc/corrections", content=body, headers=headers)
+            assert r.status_code == 401 and body.taken == 0
+        body = Chunks(4, LIMIT // 2)  # over the limit, chunked: no Content-Length to refuse it by
+        r = client.post("/articles", content=body, headers={**AUTH, "Content-Type": "application/json"})
+        assert _error(r, 413)["code"] == "payload_too_large"
+        r = client.post("/articles", content=b"{}", headers={**AUTH, "Content-Length": str(LIMIT + 1)})
+        assert _error(r, 413)["code"] == "payload_too_large"
+        ok = client.post("/articles", json={"articles": [{"text": "Egypt's army deployed troops near the border."}]},
+                         headers=AUTH)
+        assert ok.status_code == 200 and ok.json()["results"][0]["status"] in ("coded", "rejected"), ok.text
+        assert _error(client.delete("/events"), 405)["code"] == "method_not_allowed"  # not an endpoint: no auth
+    with _client(path) as read_only:
+        body = Chunks(10, 1024)
+        r = read_only.post("/articles", content=body, headers=AUTH)
+        assert _error(r, 403)["code"] == "read_only" and body.taken == 0
+
+
+@pytest.fixture(scope="module")
+def live(db, tmp_path_factory, pipeline) -> Iterator[tuple[str, int]]:
+    """uvicorn on a loopback port in this process: token, small body limit, loopback hosts."""
+    from eventcoder.server import create_app
+
+    path = _copy(db, tmp_path_factory.mktemp("live"), "live.duckdb")
+    app = create_app(path, token=TOKEN, max_body_bytes=LIMIT, allowed_hosts=LOOPBACK,
+                     pipeline_factory=lambda: pipeline)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    yield "127.0.0.1", port
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _raw(address: tuple[str, int], head: str, chunks: Iterator[bytes], *, wait: float = 5.0) -> tuple[int, dict, int]:
+    """Send ``head`` then chunks (chunked encoding) until the server answers or closes; returns
+    (status, JSON body, bytes of body sent)."""
+    sent = 0
+    with socket.create_connection(address, timeout=wait) as sock:
+        sock.sendall(head.encode("latin-1"))
+        sock.setblocking(False)
+        reply = b""
+        for chunk in chunks:
+            try:
+                reply += sock.recv(65536)
+            except BlockingIOError:
+                pass
+            if reply:
+                break
+            try:
+                sock.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                sent += len(chunk)
+            except (BlockingIOError, BrokenPipeError, ConnectionResetError):
+                break
+        sock.setblocking(True)
+        sock.settimeout(wait)
+        try:
+            while b"\r\n\r\n" not in reply or len(reply.split(b"\r\n\r\n", 1)[1]) < _length(reply):
+                more = sock.recv(65536)
+                if not more:
+                    break
+                reply += more
+        except (TimeoutError, ConnectionResetError):
+            pass
+    status_line, _, rest = reply.partition(b"\r\n")
+    assert status_line, f"no answer after {sent} body bytes"
+    body = rest.split(b"\r\n\r\n", 1)[1]
+    return int(status_line.split()[1]), json.loads(body[: _length(reply)]), sent
+
+
+def _length(reply: bytes) -> int:
+    for line in reply.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value)
+    return 10**9
+
+
+def _chunked(host: str, path: str, headers: str = "") -> str:
+    return (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Transfer-Encoding: chunked\r\n{headers}\r\n")
+
+
+def _slow_chunks(count: int, size: int) -> Iterator[bytes]:
+    for _ in range(count):
+        yield b"x" * size
+        time.sleep(0.01)
+
+
+def test_a_chunked_upload_is_answered_before_it_is_sent_over_http(live) -> None:
+    host = f"127.0.0.1:{live[1]}"
+    status, body, sent = _raw(live, _chunked(host, "/articles"), _slow_chunks(400, 64 * 1024))
+    assert (status, body["error"]["code"]) == (401, "unauthorized") and sent < 2 * 1024 * 1024
+    status, body, sent = _raw(live, _chunked(host, "/articles", f"Authorization: Bearer {TOKEN}\r\n"),
+                              _slow_chunks(400, 16 * 1024))
+    assert (status, body["error"]["code"]) == (413, "payload_too_large") and sent < 2 * 1024 * 1024
+
+
+# -- 3. series periods ------------------------------------------------------------------------------
+
+
+def test_series_periods_are_capped_in_the_library_the_api_and_the_cli(db, tmp_path, capsys) -> None:
+    from eventcoder import analysis
+    from eventcoder.cli import main
+    from eventcoder.errors import InputError
+    from eventcoder.store import EventStore
+
+    path = _copy(db, tmp_path, "far.duckdb")
+    _sql(path, "UPDATE events SET event_date = DATE '2100-01-01' WHERE sentence LIKE 'Bagheri visited%'")
+    one_dyad = {"dyad_source": "IRN", "dyad_target": "SYR"}
+    with _client(path) as client:
+        refused = _error(client.get("/series", params={"by": "day", **one_dyad}), 422)
+        assert "29," in refused["message"] and "2020-07-08 to 2100-01-01" in refused["message"]
+        assert "coarser period" in refused["message"] and "since/until" in refused["message"]
+        assert client.get("/series", params={"by": "week", **one_dyad}).status_code == 200  # 4,147 weeks
+        assert client.get("/series", params={"by": "day", "until": "2030-01-01", **one_dyad}).status_code == 200
+        assert client.get("/series", params={"by": "day", "fill": "false", **one_dyad}).status_code == 200
+        _error(client.get("/series", params={"by": "day", "unit": "country"}), 422)
+        _error(client.get("/alerts", params={"by": "day"}), 422)
+    _sql(path, "UPDATE events SET event_date = DATE '9999-12-31' WHERE sentence LIKE 'Bagheri visited%'")
+    with EventStore.open_reader(path) as store:
+        for by in ("day", "week", "month"):
+            with pytest.raises(InputError, match=f"{by}s, from"):
+                analysis.dyad_series(store, by=by)
+        assert len(analysis.dyad_series(store, by="year", dyad=("IRN", "SYR"))) == 9999 - 2020 + 1
+    assert main(["series", "--db", str(path), "--by", "month"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("eventcoder: error: the series would have 95,") and "over the limit of 20,000" in err
+
+
+# -- 4. the Host header -----------------------------------------------------------------------------
+
+
+def test_the_host_header_must_name_the_server(db, tmp_path) -> None:
+    path = _copy(db, tmp_path, "hosts.duckdb")
+    with _client(path, allowed_hosts=LOOPBACK) as client:
+        for host in ("localhost", "localhost:8000", "127.0.0.1:9", "[::1]:8000", "LOCALHOST"):
+            assert client.get("/health", headers={"Host": host}).status_code == 200, host
+        for host in ("evil.example", "evil.example:8000", "localhost.evil.example", "127.0.0.2", "", "[::2]"):
+            refused = _error(client.get("/events", headers={"Host": host}), 400)
+            assert refused["code"] == "host_not_allowed", host
+        r = client.get("/", headers={"Host": "attacker.example"})
+        assert r.status_code == 400 and "default-src 'self'" in r.headers["content-security-policy"]
+    with _client(path, allowed_hosts=["*.example.org", "api.test"]) as client:
+        assert client.get("/health", headers={"Host": "a.example.org"}).status_code == 200
+        assert client.get("/health", headers={"Host": "api.test:443"}).status_code == 200
+        assert client.get("/health", headers={"Host": "example.org.evil"}).status_code == 400
+    with _client(path) as client:  # the library default: no check (in-process clients)
+        assert client.get("/health").status_code == 200
+
+
+def test_serve_defaults_to_loopback_hosts_and_requires_a_list_elsewhere(db, tmp_path, monkeypatch, capsys) -> None:
+    from eventcoder.cli import main
+
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append((app, options)))
+    path = _copy(db, tmp_path, "serve.duckdb")
+    assert main(["serve", "--db", str(path), "--allowed-hosts", "events.example.org,[::1]"]) == 0
+    assert served[-1][0].state.eventcoder.allowed_hosts == ("events.example.org", "::1")
+    assert main(["serve", "--db", str(path)]) == 0
+    app = served[-1][0]
+    assert app.state.eventcoder.allowed_hosts == ("localhost", "127.0.0.1", "::1")
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert _error(client.get("/health", headers={"Host": "rebind.attacker.example"}), 400)
+        assert client.get("/health", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+    assert main(["serve", "--db", str(path), "--host", "0.0.0.0"]) == 2
+    assert "--allowed-hosts" in capsys.readouterr().err
+    assert main(["serve", "--db", str(path), "--host", "0.0.0.0", "--allowed-hosts", "*"]) == 0
+    assert served[-1][0].state.eventcoder.allowed_hosts == ("*",)
+    assert len(served) == 3
+
+
+# -- 5. readers run in parallel -------------------------------------------------------------------
+
+
+def _held(context, seconds: float) -> threading.Thread:
+    """A thread that enters ``context`` and stays inside for ``seconds``."""
+    entered = threading.Event()
+
+    def hold() -> None:
+        with context:
+            entered.set()
+            time.sleep(seconds)
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    assert entered.wait(5)
+    return thread
+
+
+def test_readers_do_not_wait_for_a_writer_or_each_other(db, tmp_path) -> None:
+    path = _copy(db, tmp_path, "parallel.duckdb")
+    with _client(path, token=TOKEN) as client:
+        state = client.app.state.eventcoder
+        event_id = client.get("/events", params={"page_size": 1}).json()["items"][0]["event_id"]
+        for context in (state.writing(), state.reading()):
+            holder = _held(context, 3.0)
+            started = time.perf_counter()
+            assert client.get("/health").status_code == 200
+            assert client.get("/events", params={"text": "talks"}).json()["total"] >= 1
+            assert client.get(f"/events/{event_id}").status_code == 200
+            assert time.perf_counter() - started < 1.5
+            holder.join()
+
+
+def test_concurrent_reads_and_writes_over_http_give_no_server_error(live) -> None:
+    import urllib.request
+
+    base = f"http://127.0.0.1:{live[1]}"
+    event_id = json.loads(urllib.request.urlopen(f"{base}/events?page_size=1", timeout=10).read())["items"][0]["event_id"]
+    paths = ["/health", "/events", "/events?text=agreement", f"/events/{event_id}", "/stats", "/series?by=month"]
+    statuses: list[int] = []
+
+    def client(n: int) -> None:
+        for i in range(12):
+            if n == 0 and i % 4 == 0:
+                request = urllib.request.Request(
+                    f"{base}/events/{event_id}/corrections", method="POST", headers={**AUTH, "Content-Type": "application/json"},
+                    data=json.dumps({"action": "confirm", "author": f"load {i}"}).encode())
+            else:
+                request = urllib.request.Request(base + paths[(n + i) % len(paths)])
+            with urllib.request.urlopen(request, timeout=30) as response:
+                statuses.append(response.status)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(statuses) == 96 and set(statuses) <= {200, 201}
