@@ -9,6 +9,7 @@ Rejection naming the stage and the article; the run goes on.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from .actors import ActorResolver, ArticleMemory
-from .errors import ConfigError, EventcoderError, StageError
+from .errors import ConfigError, EventcoderError, InputError, StageError
 from .extract.candidates import BLOCK_DEFAULTS, is_background, gate_candidates, learned_variants, implicit_recipient, with_implicit_targets
 from .extract.focus import ArticleFocus, article_focus, fill_countries
 from .extract.gate import Gate
@@ -28,6 +29,7 @@ from .events.ontology import CodeTables
 from .events.verbdict import VerbDictionary
 from .petrarch.discards import Discards, IssueDictionary, read_issues
 from .gazetteer import Gazetteer
+from .ingest.admit import admit
 from .learned.recode import recode
 from .lexicon import Lexicon
 from .nlp import load_model
@@ -124,9 +126,18 @@ class Pipeline:
         return next(iter(self.code_articles([article])))
 
     def code_articles(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
-        """Code articles in order, parsing them in batches with ``nlp.pipe``."""
+        """Code articles in order, parsing them in batches with ``nlp.pipe``.
+
+        Each article first passes ``ingest.admit`` (a bad date, text that cannot be stored or
+        is too long gives a Rejection; wordless runs and control characters become spaces)."""
+        if isinstance(articles, (Article, str, bytes)):
+            raise InputError("code_articles takes an iterable of Articles (use code_article for one)")
         batch: list[Article] = []
-        for article in articles:
+        for item in articles:
+            article = admit(item)
+            if isinstance(article, Rejection):
+                yield ArticleResult(item, rejection=article)
+                continue
             batch.append(article)
             if len(batch) >= self.settings.batch_size:
                 yield from self._code_batch(batch)
@@ -185,7 +196,12 @@ class Pipeline:
                 tables = resolve_pronouns([s for _, s in kept], tables)
                 recipient = self._implicit_recipient(focus)
         recent: list[Mention] = []  # parties named so far, nearest first (implicit recipients)
+        deadline = time.perf_counter() + self.settings.article_seconds
         for (index, sent), actors in zip(kept, tables):  # pass 2: relations and codes
+            if time.perf_counter() > deadline:
+                return ArticleResult(article, sentences=len(sentences), rejection=Rejection(
+                    article.origin, "code", "time-limit", f"stopped at sentence {index + 1} of {len(sentences)}: over "
+                    f"the {self.settings.article_seconds:g} s limit per article (setting article_seconds)", article.id))
             countries.update(m.actor.country for m, _ in actors.values() if m.actor.country)
             with _stage("relations", article):
                 triples = list(find_triples(sent, index, actors, deep_targets=self.petrarch))
@@ -309,19 +325,30 @@ def code_text(
     headline: str = "",
     pipeline: Pipeline | None = None,
 ) -> list[Event]:
-    """Code one text. Builds a Pipeline if none is given (reuse one for many texts)."""
+    """Code one text. Builds a Pipeline if none is given (reuse one for many texts).
+
+    Raises ``InputError`` for arguments of the wrong kind or an unreadable or out-of-range date,
+    and ``EventcoderError`` when the text is rejected (the message says at which stage and why)."""
     from .ingest.pubdate import parse_published
 
+    if not isinstance(text, str):
+        raise InputError(f"code_text needs the text as a str, got {type(text).__name__}")
+    if not isinstance(headline, str):
+        raise InputError(f"headline must be a str, got {type(headline).__name__}")
+    if pipeline is not None and not isinstance(pipeline, Pipeline):
+        raise InputError(f"pipeline must be an eventcoder Pipeline, got {type(pipeline).__name__}")
     when: date | datetime
     if published is None:
         when = date.today()
     elif isinstance(published, str):
         parsed = parse_published(published)
         if parsed is None:
-            raise EventcoderError(f"cannot read the publication date {published!r}")
+            raise InputError(f"cannot read the publication date {published!r} (use ISO, e.g. '2020-07-08')")
         when = parsed
-    else:
+    elif isinstance(published, (date, datetime)):
         when = published
+    else:
+        raise InputError(f"published must be a date, datetime or str, got {type(published).__name__}")
     article = Article(id=stable_id("", "<text>", text), headline=headline, text=text, published=when, origin="<text>")
     result = (pipeline or Pipeline()).code_article(article)
     if result.rejection is not None:

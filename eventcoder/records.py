@@ -17,7 +17,7 @@ DatePrecision = Literal["day", "week", "month", "year"]
 
 def stable_id(*parts: object, length: int = 16) -> str:
     """A short, stable hex id from the given parts (same parts, same id, every run)."""
-    digest = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8"))
+    digest = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:length]
 
 
@@ -35,6 +35,7 @@ class Article:
     origin: str = ""  # path, "path:line" for JSON lines, or "<stdin>"
     language: str = "en"
     metadata: tuple[tuple[str, str], ...] = ()
+    source_id: str | None = None  # the source's own id (JSON "id"); one text per outlet and id
 
     @property
     def published_date(self) -> date:

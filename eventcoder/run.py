@@ -146,8 +146,13 @@ def _flush(pending: list[ArticleResult], store: EventStore, run_id: str, counts:
     """Store the coded articles in one transaction (a killed run loses at most this batch)."""
     if not pending:
         return
-    counts["events"] += store.add_articles(((r.article, r.events) for r in pending), run_id=run_id)
+    conflicts: list[Rejection] = []
+    counts["events"] += store.add_articles(((r.article, r.events) for r in pending), run_id=run_id, conflicts=conflicts)
+    refused = {c.article_id for c in conflicts}
+    counts["rejections"] += len(conflicts)
     for result in pending:
+        if result.article.id in refused:  # same outlet and source id as a stored article, other text
+            continue
         counts["articles"] += 1
         counts["sentences"] += result.sentences
         counts["dropped"] += result.dropped

@@ -42,6 +42,18 @@ class Settings:
     """Gate weights (JSON) to use instead of the shipped `eventcoder/extract/model/gate.json`."""
     learned_threads: int = 0
     """Threads for the learned coder's ONNX Runtime session (0: its default)."""
+    article_seconds: float = 300.0
+    """Time limit for coding one article after parsing; an article over it becomes a `time-limit` rejection (the run goes on)."""
+
+    def __post_init__(self) -> None:
+        for name in ("max_bytes", "batch_size", "n_process", "max_sentence_chars"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"setting {name!r} must be a whole number of at least 1, got {value!r}")
+        if not isinstance(self.learned_threads, int) or self.learned_threads < 0:
+            raise ConfigError(f"setting 'learned_threads' must be 0 or more, got {self.learned_threads!r}")
+        if not isinstance(self.article_seconds, (int, float)) or not self.article_seconds > 0:
+            raise ConfigError(f"setting 'article_seconds' must be a positive number of seconds, got {self.article_seconds!r}")
 
     def for_worker(self) -> "Settings":
         """Settings for one of several worker processes: one learned-coder thread unless set."""

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from eventcoder.entities import sentence_entities
 from eventcoder.records import DatePrecision, ResolvedDate
 
 # Dependency labels that open a new clause below a token (its dates are not the head's dates).
@@ -117,9 +118,12 @@ class DateResolver:
             found = rule(lowered, published, future)
             if found is not None:
                 value, precision, how = found
+                if not _plausible(value, published):
+                    return None
                 return ResolvedDate(value=value, precision=precision, how=f"{how}:{text}", text=text)
         if self.use_dateparser and _NUMERIC_DATE_RE.search(lowered):
-            return _with_dateparser(text, published)
+            parsed = _with_dateparser(text, published)
+            return parsed if parsed is not None and _plausible(parsed.value, published) else None
         return None
 
     def _explicit(self, text: str, published: date, future: bool) -> _Found | None:
@@ -127,6 +131,14 @@ class DateResolver:
 
 
 _Found = tuple[date, DatePrecision, str]
+EARLIEST_EVENT = date(1900, 1, 1)
+LATEST_AHEAD = timedelta(days=366)
+
+
+def _plausible(value: date, published: date) -> bool:
+    """An event date from 1900 to a year after publication; anything else ("December 31, 9999")
+    is a typo or a plan too far off to date an event by, and the expression is skipped."""
+    return EARLIEST_EVENT <= value <= published + LATEST_AHEAD
 
 
 def is_future(predicate: Any) -> bool:
@@ -242,7 +254,7 @@ def _expressions(sentence: Any) -> list[_Expression]:
     """DATE/TIME entities and bare weekday/relative words, with their governing preposition."""
     found: list[_Expression] = []
     covered: set[int] = set()
-    for ent in sentence.ents:
+    for ent in sentence_entities(sentence):
         if ent.label_ not in _DATE_LABELS:
             continue
         tokens = list(ent)

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from eventcoder.entities import entity_of
 from eventcoder.gazetteer import Gazetteer, Place
 from eventcoder.records import Location
 
@@ -155,17 +156,17 @@ def is_place_token(token: Any) -> bool:
 
 def entity_text(sentence: Any, token: Any) -> str:
     """The whole name the token belongs to: its entity ("New York"), else its compound words."""
-    for ent in sentence.ents:
-        if ent.start <= token.i < ent.end:
-            return str(ent.text)
+    bounds = entity_of(token)
+    if bounds is not None and sentence.start <= bounds[0] and bounds[1] <= sentence.end:
+        return str(sentence.doc[bounds[0]:bounds[1]].text)
     words = [c for c in token.children if c.dep_ == "compound" and c.i < token.i]
     return " ".join([*(w.text for w in sorted(words, key=lambda w: w.i)), token.text])
 
 
 def _entity_end(sentence: Any, token: Any) -> int:
-    for ent in sentence.ents:
-        if ent.start <= token.i < ent.end:
-            return int(ent.end)
+    bounds = entity_of(token)
+    if bounds is not None and sentence.start <= bounds[0] and bounds[1] <= sentence.end:
+        return bounds[1]
     return int(token.i) + 1
 
 

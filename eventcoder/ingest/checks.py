@@ -18,9 +18,21 @@ _ENGLISH_WORDS = frozenset(
     "were are said not an this which will or but its their after who been would than also "
     "about into over when what there these those we our more".split()
 )
+# Function words of other languages written in Latin script (French, Spanish, German, Italian,
+# Portuguese, Dutch, Indonesian, Turkish), leaving out every one that is also an English word.
+_FOREIGN_WORDS = frozenset(
+    "le la les des du et est une un pour dans que qui sur par pas au aux avec il elle ont été sont ce cette "
+    "ses leur el los las del y es una por para con se su sus fue ha han al lo como más pero der das und ist "
+    "ein eine nicht mit von zu den dem im auf sich für wird wurde sind auch di che è gli della non sono alla "
+    "anche os da dos das em um uma não com foi são het een niet zijn werd ook yang dan ini itu dengan untuk "
+    "dari tidak akan pada ve bir bu için ile olarak".split()
+) - frozenset("die do as con son a in on is it per come am an".split())
 _MIN_ENGLISH_SHARE = 0.05
 _LANGUAGE_WINDOW = 300
 _MIN_WORDS_TO_JUDGE = 20
+_LONG_ENOUGH = 60  # below this many words a low English share alone is not evidence (headlines, captions)
+_NON_LATIN_SHARE = 0.5
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -32,9 +44,17 @@ class Problem:
     detail: str = ""
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def reject(origin: str, problem: Problem, article_id: str | None = None) -> Rejection:
-    return Rejection(origin=origin, stage=STAGE, reason=problem.reason, detail=problem.detail,
-                     article_id=article_id)
+    """A Rejection whose texts can be stored (a lone surrogate quoted from the input becomes U+FFFD)."""
+    return Rejection(origin=printable(origin), stage=STAGE, reason=problem.reason,
+                     detail=printable(problem.detail), article_id=article_id)
+
+
+def printable(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def size_problem(size: int, max_bytes: int) -> Problem | None:
@@ -98,7 +118,19 @@ def english_share(text: str, *, window: int = _LANGUAGE_WINDOW) -> float | None:
 
 
 def language_problem(text: str) -> Problem | None:
-    share = english_share(text)
-    if share is not None and share < _MIN_ENGLISH_SHARE:
-        return Problem("not-english", f"{share:.1%} English function words (needs {_MIN_ENGLISH_SHARE:.0%})")
+    """Not English when under 5 % of the words are English function words and either the text is
+    long enough to judge that way, another language's function words outnumber English ones, or
+    most words are not in Latin script. Short English (a headline, a caption, a terse sentence
+    such as "A suicide bomber in Mogadishu killed at least six people near the palace") passes."""
+    words = _WORD.findall(text[: _LANGUAGE_WINDOW * 20].lower())[:_LANGUAGE_WINDOW]
+    if len(words) < _MIN_WORDS_TO_JUDGE:
+        return None
+    english = sum(1 for w in words if w in _ENGLISH_WORDS) / len(words)
+    if english >= _MIN_ENGLISH_SHARE:
+        return None
+    foreign = sum(1 for w in words if w in _FOREIGN_WORDS) / len(words)
+    non_latin = sum(1 for w in words if not _LATIN.match(w)) / len(words)
+    if len(words) >= _LONG_ENOUGH or foreign > english or non_latin >= _NON_LATIN_SHARE:
+        return Problem("not-english", f"{english:.1%} English function words (needs {_MIN_ENGLISH_SHARE:.0%}); "
+                                      f"{foreign:.1%} of other languages'; {non_latin:.0%} of words not in Latin script")
     return None

@@ -75,11 +75,22 @@ def _line_to_record(raw: bytes, line_no: int, *, where: str, name: str, options:
     text = decode_text(raw)
     if isinstance(text, Problem):
         return reject(where, Problem(text.reason, f"line {line_no}: {text.detail}"))
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as err:
-        return reject(where, Problem("bad-json", f"line {line_no}, column {err.colno}: {err.msg}"))
+    value = load_json(text)
+    if isinstance(value, Problem):
+        return reject(where, Problem(value.reason, f"line {line_no}, {value.detail}"))
     return record_to_article(value, origin=where, name=name, options=options)
+
+
+def load_json(text: str) -> object:
+    """The decoded value, or a Problem: bad syntax, nesting too deep, a number too long."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        return Problem("bad-json", f"column {err.colno}: {err.msg}")
+    except RecursionError:
+        return Problem("bad-json", "nested too deeply to read")
+    except ValueError as err:  # e.g. an integer of more than 4,300 digits
+        return Problem("bad-json", str(err).split(";")[0])
 
 
 def record_to_article(value: object, *, origin: str, name: str, options: IngestOptions) -> Article | Rejection:
@@ -108,9 +119,13 @@ def record_to_article(value: object, *, origin: str, name: str, options: IngestO
     if published is None:
         detail = f"unreadable date {raw_date!r}" if raw_date else f"no field {options.date_field!r}"
         return reject(origin, Problem("no-date", detail), article_id)
+    try:
+        metadata = _metadata(value, options, body.agency)
+    except (RecursionError, ValueError) as err:
+        return reject(origin, Problem("bad-json", f"extra fields cannot be kept: {type(err).__name__}"), article_id)
     return Article(id=article_id, headline=headline, text=body.text, published=published,
-                   dateline=body.dateline, outlet=outlet, url=url, origin=origin,
-                   metadata=_metadata(value, options, body.agency))
+                   dateline=body.dateline, outlet=outlet, url=url, origin=origin, metadata=metadata,
+                   source_id=source_id)
 
 
 def _string(value: object) -> str | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from eventcoder.errors import ConfigError
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IngestOptions:
@@ -29,3 +31,14 @@ class IngestOptions:
     require_english: bool = True
     default_date: date | None = None
     day_first: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("max_bytes", "min_chars"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < (1 if name == "max_bytes" else 0):
+                raise ConfigError(f"IngestOptions.{name} must be a whole number ({'at least 1' if name == 'max_bytes' else '0 or more'}), got {value!r}")
+        for name in ("id_field", "title_field", "text_field", "date_field", "url_field", "source_field"):
+            if not isinstance(getattr(self, name), str) or not getattr(self, name):
+                raise ConfigError(f"IngestOptions.{name} must be a field name, got {getattr(self, name)!r}")
+        if self.default_date is not None and not isinstance(self.default_date, date):
+            raise ConfigError(f"IngestOptions.default_date must be a date, got {self.default_date!r}")

@@ -7,19 +7,19 @@ Article comes out as a ``Rejection`` with ``stage="ingest"``.
 from __future__ import annotations
 
 import glob
-import json
 import os
 import stat
 import sys
 from collections.abc import Iterator, Sequence
 from typing import IO
 
+from eventcoder.errors import InputError
 from eventcoder.ingest.checks import (
     SNIFF_BYTES, Problem, binary_problem, decode_text, reject, size_problem,
 )
 from eventcoder.ingest.feeds import FEED_SUFFIXES, looks_like_feed, read_feed_bytes
 from eventcoder.ingest.html import HTML_SUFFIXES, read_html_bytes
-from eventcoder.ingest.jsonl import read_json_document, read_jsonl
+from eventcoder.ingest.jsonl import load_json, read_json_document, read_jsonl
 from eventcoder.ingest.options import IngestOptions
 from eventcoder.ingest.plaintext import parse_plaintext
 from eventcoder.ingest.warc import WARC_SUFFIXES, read_warc
@@ -65,6 +65,10 @@ def read_inputs(
     paths: Sequence[str], options: IngestOptions = IngestOptions(), *, stdin: IO[bytes] | None = None
 ) -> Iterator[Article | Rejection]:
     """Articles and Rejections from every path, in order (``-`` reads ``stdin``)."""
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise InputError(f"read_inputs takes a list of paths, got one path {paths!r}: pass [{paths!r}]")
+    if not isinstance(options, IngestOptions):
+        raise InputError(f"options must be an IngestOptions, got {type(options).__name__}")
     seen: set[str] = set()
     for raw in paths:
         if raw == STDIN:
@@ -96,15 +100,19 @@ def expand_path(raw: str) -> Iterator[str | Rejection]:
         yield reject(raw, Problem("not-found", "no such file or directory"))
 
 
-def _walk(top: str) -> Iterator[str]:
-    """Every non-hidden file under ``top``, recursively, sorted by path."""
+def _walk(top: str) -> Iterator[str | Rejection]:
+    """Every non-hidden file under ``top``, recursively, sorted by path; a Rejection for each
+    directory that cannot be listed (the others are still read)."""
     found: list[tuple[tuple[str, ...], str]] = []
-    for dirpath, dirnames, filenames in os.walk(top):
+    unreadable: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(top, onerror=unreadable.append):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for filename in filenames:
             if not filename.startswith("."):
                 path = os.path.join(dirpath, filename)
                 found.append((tuple(os.path.relpath(path, top).split(os.sep)), path))
+    for err in unreadable:
+        yield reject(str(err.filename or top), Problem("unreadable", f"directory: {err.strerror or err}"))
     for _, path in sorted(found):
         yield path
 
@@ -162,10 +170,8 @@ def _whole_json(data: bytes) -> tuple[object] | None:
     text = decode_text(data)
     if isinstance(text, Problem):
         return None
-    try:
-        return (json.loads(text),)
-    except json.JSONDecodeError:
-        return None
+    value = load_json(text)
+    return None if isinstance(value, Problem) else (value,)
 
 
 def read_stream(stream: IO[bytes], options: IngestOptions = IngestOptions()) -> Iterator[Article | Rejection]:

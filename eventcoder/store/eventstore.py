@@ -26,7 +26,7 @@ MEMORY = ":memory:"
 
 _ARTICLE_COLUMNS: tuple[str, ...] = (
     "article_id", "headline", "text", "published", "published_date", "dateline", "outlet",
-    "url", "origin", "language", "metadata", "first_run_id", "added_at",
+    "url", "origin", "language", "metadata", "first_run_id", "added_at", "source_id",
 )
 _EVENT_TABLE_COLUMNS: tuple[str, ...] = ("event_id", "article_id", "run_id", *EVENT_COLUMNS[2:])
 _MENTION_COLUMNS: tuple[str, ...] = ("event_id", "article_id", "sentence_index", "sentence", "trigger")
@@ -52,6 +52,7 @@ def _article_values(article: Article, run_id: str, now: datetime) -> list[object
         article.id, article.headline, article.text, _as_timestamp(article.published),
         article.published_date, article.dateline, article.outlet, article.url, article.origin,
         article.language, json.dumps(dict(article.metadata), ensure_ascii=False), run_id, now,
+        article.source_id,
     ]
 
 
@@ -359,12 +360,16 @@ class EventStore:
         return self.add_articles([(article, events)], run_id=run_id)
 
     def add_articles(
-        self, batch: Iterable[tuple[Article, Sequence[Event]]], *, run_id: str
+        self, batch: Iterable[tuple[Article, Sequence[Event]]], *, run_id: str,
+        conflicts: list[Rejection] | None = None,
     ) -> int:
         """Store many ``(article, events)`` pairs in one transaction; returns events inserted.
 
         Articles already in the store (or repeated in ``batch``) are skipped with their events;
-        events repeated by id are stored once. Either the whole batch is stored or nothing.
+        events repeated by id are stored once. An article whose outlet and ``source_id`` are
+        already stored (or earlier in ``batch``) with another text is not stored: it becomes a
+        ``duplicate-id`` rejection, recorded here and appended to ``conflicts`` when given.
+        Either the whole batch is stored or nothing.
         """
         self._require_writable()
         pairs: dict[str, tuple[Article, Sequence[Event]]] = {}
@@ -376,6 +381,11 @@ class EventStore:
             with self._transaction():
                 existing = self._existing_article_ids(list(pairs))
                 fresh = [pair for article_id, pair in pairs.items() if article_id not in existing]
+                fresh, refused = self._without_source_conflicts(fresh)
+                for rejection in refused:
+                    self._insert_rejection(rejection, run_id)
+                if conflicts is not None:
+                    conflicts.extend(refused)
                 return self._insert_batch(fresh, run_id) if fresh else 0
         except duckdb.Error as exc:
             first = next(iter(pairs))
@@ -389,6 +399,36 @@ class EventStore:
             [article_ids],
         ).fetchall()
         return {str(r[0]) for r in rows}
+
+    def _without_source_conflicts(
+        self, pairs: list[tuple[Article, Sequence[Event]]]
+    ) -> tuple[list[tuple[Article, Sequence[Event]]], list[Rejection]]:
+        """The pairs whose (outlet, source id) is new, and a rejection for each of the others."""
+        keyed = [(a.outlet or "", a.source_id) for a, _ in pairs if a.source_id]
+        if not keyed:
+            return pairs, []
+        rows = self._db.execute(
+            "SELECT coalesce(outlet, ''), source_id, min(article_id) FROM articles "
+            "WHERE source_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL",
+            [sorted({sid for _, sid in keyed})],
+        ).fetchall()
+        owner: dict[tuple[str, str], str] = {(str(o), str(sid)): str(aid) for o, sid, aid in rows}
+        kept: list[tuple[Article, Sequence[Event]]] = []
+        refused: list[Rejection] = []
+        for article, events in pairs:
+            key = (article.outlet or "", article.source_id or "")
+            first = owner.get(key) if article.source_id else None
+            if first is None or first == article.id:
+                if article.source_id:
+                    owner[key] = article.id
+                kept.append((article, events))
+                continue
+            refused.append(Rejection(
+                origin=article.origin, stage="store", reason="duplicate-id", article_id=article.id,
+                detail=f"id {article.source_id!r}{' from ' + repr(article.outlet) if article.outlet else ''} "
+                       f"is already stored as article {first} with another text; give a revised "
+                       "article its own id (or delete the old one) to store it"))
+        return kept, refused
 
     def _insert_batch(self, pairs: Sequence[tuple[Article, Sequence[Event]]], run_id: str) -> int:
         now = _now()
@@ -433,15 +473,18 @@ class EventStore:
         """Record a rejection; returns False (and writes nothing) if its id is already stored."""
         self._require_writable()
         try:
-            inserted = self._db.execute(
-                "INSERT INTO rejections (rejection_id, run_id, origin, stage, reason, detail, "
-                "article_id, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING RETURNING rejection_id",
-                [rejection.id, run_id, rejection.origin, rejection.stage, rejection.reason,
-                 rejection.detail, rejection.article_id, _now()],
-            ).fetchall()
+            return self._insert_rejection(rejection, run_id)
         except duckdb.Error as exc:
             raise StoreError(f"could not store rejection in {self.path}: {exc}") from exc
+
+    def _insert_rejection(self, rejection: Rejection, run_id: str) -> bool:
+        inserted = self._db.execute(
+            "INSERT INTO rejections (rejection_id, run_id, origin, stage, reason, detail, "
+            "article_id, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING RETURNING rejection_id",
+            [rejection.id, run_id, rejection.origin, rejection.stage, rejection.reason,
+             rejection.detail, rejection.article_id, _now()],
+        ).fetchall()
         return bool(inserted)
 
     # -- queries ---------------------------------------------------------------------------

@@ -277,6 +277,14 @@ SELECT * FROM (
 ) WHERE _rank = 1 AND action <> 'retract';
 """
 
+# The source's own id of an article (JSON ``id`` field, the API's ``id``), so that a second
+# article with the same outlet and id but different text is refused instead of stored twice.
+_SOURCE_IDS = """
+ALTER TABLE articles ADD COLUMN source_id VARCHAR;
+UPDATE articles SET source_id = json_extract_string(metadata, '$.id') WHERE json_extract_string(metadata, '$.id') IS NOT NULL;
+CREATE INDEX articles_source_idx ON articles (source_id);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "initial tables", _INITIAL),
     (2, "index events by article", _QUERY_INDEXES),
@@ -285,6 +293,7 @@ MIGRATIONS: list[Migration] = [
     (5, "watch: feed polls and seen feed items", _WATCH),
     (6, "events.issues column", _EVENT_ISSUES),
     (7, "analysts' corrections of coded events", _CORRECTIONS),
+    (8, "articles.source_id: the source's own id", _SOURCE_IDS),
 ]
 
 TABLES: tuple[str, ...] = (
