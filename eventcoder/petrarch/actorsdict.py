@@ -64,12 +64,12 @@ class AgentEntry:
 
 
 def parse_date(text: str) -> date:
-    """YYMMDD (TABARI; 19xx for YY ≥ 30) or YYYYMMDD; anything else is a ValueError."""
+    """YYMMDD (TABARI; 19xx for YY > 30, as PETRARCH reads them) or YYYYMMDD; anything else is a ValueError."""
     if len(text) not in (6, 8):
         raise ValueError(f"{text} is neither YYMMDD nor YYYYMMDD")
     if len(text) == 6:
         yy = int(text[:2])
-        return date(1900 + yy if yy >= 30 else 2000 + yy, int(text[2:4]), int(text[4:6]))
+        return date(1900 + yy if yy > 30 else 2000 + yy, int(text[2:4]), int(text[4:6]))
     return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
 
 
