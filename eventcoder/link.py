@@ -135,6 +135,15 @@ def _source_name(outlet: object, url: object) -> str | None:
     return None
 
 
+def shifted(day: date, days: int) -> date:
+    """``day`` moved by ``days``, held at the calendar's ends (a stored event dated 9999-12-31 by an
+    older version must not make every later linking run fail)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def to_link_event(row: Mapping[str, object]) -> LinkEvent:
     """A ``LinkEvent`` from a row of ``eventcoder.store.links`` queries."""
     ptype, pmode = row.get("plover_type"), row.get("plover_mode")
@@ -272,7 +281,7 @@ class Linker:
     def _best(self, e: LinkEvent) -> Cluster | None:
         scored: list[tuple[int, int, int, str, Cluster]] = []
         key = self._key(e)
-        nearby = (self._index.get((*key, e.event_date + timedelta(days=d)), ())
+        nearby = (self._index.get((*key, shifted(e.event_date, d)), ())
                   for d in range(-self.window, self.window + 1))
         for cluster in dict.fromkeys(c for group in nearby for c in group):
             gap = abs((e.event_date - cluster.rep.event_date).days)
@@ -347,8 +356,8 @@ def link_events(
         db.save_method(store, method, window, km)
         fresh = [to_link_event(r) for r in db.unlinked_events(store, method)]
         if fresh:
-            span = timedelta(days=window)
-            stored = db.cluster_members(store, method, fresh[0].event_date - span, fresh[-1].event_date + span)
+            stored = db.cluster_members(store, method, shifted(fresh[0].event_date, -window),
+                                        shifted(fresh[-1].event_date, window))
             for row in stored:
                 linker.load(str(row["link_id"]), to_link_event(row))
         placed = [(e.event_id, linker.place(e)) for e in fresh]

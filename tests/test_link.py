@@ -114,6 +114,16 @@ def test_incremental_linking_matches_a_full_rebuild(tmp_path: Path, pipeline) ->
         assert shape(clusters(store)) == incremental
 
 
+def test_events_at_the_ends_of_the_calendar_do_not_break_linking(store: EventStore) -> None:
+    """A store written by an older version may hold event dates of 9999-12-31 or 0001-01-01."""
+    ids = [str(r["event_id"]) for r in store.query("SELECT event_id FROM events ORDER BY event_id")]
+    store.query("UPDATE events SET event_date = DATE '9999-12-31' WHERE event_id = ?", [ids[0]])
+    store.query("UPDATE events SET event_date = DATE '0001-01-01' WHERE event_id = ?", [ids[-1]])
+    first = link_events(store)
+    assert first.events_linked == len(ids)
+    assert link_events(store, window_days=3).events_linked == len(ids)
+
+
 def test_unknown_method_and_negative_window_are_user_errors(store: EventStore) -> None:
     with pytest.raises(ConfigError, match="unknown link method"):
         link_events(store, method="fuzzy")
