@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from .actors import ActorResolver, ArticleMemory
+from .actors.unknown import UnknownMention, unknown_mentions
 from .errors import ConfigError, EventcoderError, InputError, StageError
 from .extract.candidates import BLOCK_DEFAULTS, is_background, gate_candidates, learned_variants, implicit_recipient, with_implicit_targets
 from .extract.focus import ArticleFocus, article_focus, fill_countries
@@ -72,6 +73,7 @@ class ArticleResult:
     dropped: int = 0  # negated / hypothetical predicates not coded
     rejection: Rejection | None = None
     discarded: tuple[str, ...] = ()  # "storydiscard" / "sentencediscard" when a discard phrase fired
+    unknown: tuple[UnknownMention, ...] = ()  # named people/organisations acting with no actor code
 
 
 @dataclass(slots=True)
@@ -196,6 +198,7 @@ class Pipeline:
                 tables = resolve_pronouns([s for _, s in kept], tables)
                 recipient = self._implicit_recipient(focus)
         recent: list[Mention] = []  # parties named so far, nearest first (implicit recipients)
+        unknown: list[UnknownMention] = []
         deadline = time.perf_counter() + self.settings.article_seconds
         for (index, sent), actors in zip(kept, tables):  # pass 2: relations and codes
             if time.perf_counter() > deadline:
@@ -203,6 +206,8 @@ class Pipeline:
                     article.origin, "code", "time-limit", f"stopped at sentence {index + 1} of {len(sentences)}: over "
                     f"the {self.settings.article_seconds:g} s limit per article (setting article_seconds)", article.id))
             countries.update(m.actor.country for m, _ in actors.values() if m.actor.country)
+            with _stage("actors", article):
+                unknown += unknown_mentions(sent, index, actors, self.verbs, article.id)
             with _stage("relations", article):
                 triples = list(find_triples(sent, index, actors, deep_targets=self.petrarch))
             with _stage("classify", article):
@@ -242,7 +247,8 @@ class Pipeline:
                 events.append(self._to_event(article, doc, sent, item, published, countries))
         with _stage("merge", article):
             merged = distinct_events(events) if self.petrarch else merge_events(events)
-        return ArticleResult(article, tuple(merged), len(sentences), dropped, discarded=tuple(dict.fromkeys(discarded)))
+        return ArticleResult(article, tuple(merged), len(sentences), dropped, discarded=tuple(dict.fromkeys(discarded)),
+                             unknown=tuple(unknown))
 
     def _implicit_recipient(self, focus: ArticleFocus) -> Mention | None:
         dominant = focus.dominant()

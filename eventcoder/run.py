@@ -147,7 +147,8 @@ def _flush(pending: list[ArticleResult], store: EventStore, run_id: str, counts:
     if not pending:
         return
     conflicts: list[Rejection] = []
-    counts["events"] += store.add_articles(((r.article, r.events) for r in pending), run_id=run_id, conflicts=conflicts)
+    counts["events"] += store.add_articles(((r.article, r.events) for r in pending), run_id=run_id, conflicts=conflicts,
+                                           unknown=[u for r in pending for u in r.unknown])
     refused = {c.article_id for c in conflicts}
     counts["rejections"] += len(conflicts)
     for result in pending:

@@ -259,7 +259,8 @@ class Watcher:
             chunk = items[start:start + size]
             results = list(self.pipeline.code_articles([article for _, article in chunk]))
             good = [r for r in results if r.rejection is None]
-            summary.events += self.store.add_articles(((r.article, r.events) for r in good), run_id=summary.run_id)
+            summary.events += self.store.add_articles(((r.article, r.events) for r in good), run_id=summary.run_id,
+                                                      unknown=[u for r in good for u in r.unknown])
             for (entry, article), result in zip(chunk, results):
                 if result.rejection is not None:
                     self.store.add_rejection(result.rejection, run_id=summary.run_id)

@@ -16,6 +16,7 @@ from types import TracebackType
 
 import duckdb
 
+from eventcoder.actors.unknown import UnknownMention
 from eventcoder.errors import StoreError
 from eventcoder.output import EVENT_COLUMNS, event_row
 from eventcoder.records import Article, Event, Mention, Rejection
@@ -76,23 +77,62 @@ def _mention_values(event: Event) -> list[list[object]]:
     return rows
 
 
-def _unknown_actor_rows(events: Iterable[Event], now: datetime) -> list[list[object]]:
-    """``[text, count, first_article_id, last_seen]`` per text of mentions with no actor code.
+_UNKNOWN_COLUMNS: tuple[str, ...] = (
+    "text", "kind", "count", "articles", "as_source", "as_target", "first_article_id", "first_seen",
+    "last_seen", "first_published", "last_published", "example_sentence",
+)
+_UNKNOWN_UPSERT = (
+    "ON CONFLICT (text) DO UPDATE SET count = actors_unknown.count + excluded.count, "
+    "articles = coalesce(actors_unknown.articles, 0) + excluded.articles, "
+    "as_source = coalesce(actors_unknown.as_source, 0) + excluded.as_source, "
+    "as_target = coalesce(actors_unknown.as_target, 0) + excluded.as_target, "
+    "kind = coalesce(actors_unknown.kind, excluded.kind), "
+    "first_seen = coalesce(actors_unknown.first_seen, excluded.first_seen), "
+    "last_seen = excluded.last_seen, "
+    "first_published = least(actors_unknown.first_published, excluded.first_published), "
+    "last_published = greatest(actors_unknown.last_published, excluded.last_published), "
+    "example_sentence = coalesce(actors_unknown.example_sentence, excluded.example_sentence)"
+)
 
-    A mention (one span of one article) counts once however many events it takes part in.
+
+def _unknown_actor_rows(
+    pairs: Sequence[tuple[Article, Sequence[Event]]], unknown: Iterable[UnknownMention], now: datetime,
+) -> list[list[object]]:
+    """One row per text (``_UNKNOWN_COLUMNS``) of the names that acted but resolved to nothing.
+
+    Two sources: the pipeline's unknown mentions of the stored articles, and event parties with
+    no actor code (events coded elsewhere). A mention (one span of one article) counts once
+    however many events it takes part in.
     """
-    seen: dict[tuple[str, str, int, int], str] = {}
-    for event in events:
-        mentions: tuple[Mention | None, ...] = (event.source, event.target)
-        for m in mentions:
-            if m is not None and m.actor.code is None and m.text.strip():
-                seen[(event.article_id, m.text, m.start, m.end)] = m.text.strip()
-    counts: dict[str, int] = {}
-    first: dict[str, str] = {}
-    for (article_id, _, _, _), text in seen.items():
-        counts[text] = counts.get(text, 0) + 1
-        first.setdefault(text, article_id)
-    return [[text, count, first[text], now] for text, count in counts.items()]
+    published = {a.id: a.published_date for a, _ in pairs}
+    spans: dict[tuple[str, int, int], tuple[str, str, str, str]] = {}  # -> text, kind, role, sentence
+    for u in unknown:
+        if u.article_id in published and u.text.strip():
+            spans.setdefault((u.article_id, u.start, u.end), (u.text.strip(), u.kind, u.role, u.sentence))
+    for _, events in pairs:
+        for event in events:
+            for role, m in (("source", event.source), ("target", event.target)):
+                if m is None or m.actor.code is not None or not m.text.strip():
+                    continue
+                if any(a == event.article_id and s < m.end and m.start < e for a, s, e in spans):
+                    continue  # the same name, already found by the pipeline
+                spans[(event.article_id, m.start, m.end)] = (m.text.strip(), "", role, event.sentence)
+    rows: dict[str, list[object]] = {}
+    seen_in: dict[str, set[str]] = {}
+    for (article_id, _, _), (text, kind, role, sentence) in spans.items():
+        day = published[article_id]
+        row = rows.get(text)
+        if row is None:
+            row = rows[text] = [text, kind or None, 0, 0, 0, 0, article_id, now, now, day, day, sentence]
+            seen_in[text] = set()
+        row[2] = int(row[2]) + 1  # type: ignore[call-overload]
+        row[4 if role == "source" else 5] = int(row[4 if role == "source" else 5]) + 1  # type: ignore[call-overload]
+        seen_in[text].add(article_id)
+        row[1] = row[1] or kind or None
+        row[9], row[10] = min(row[9], day), max(row[10], day)  # type: ignore[type-var]
+    for text, row in rows.items():
+        row[3] = len(seen_in[text])
+    return list(rows.values())
 
 
 def _open_error(path: str, exc: duckdb.Error) -> StoreError:
@@ -350,18 +390,20 @@ class EventStore:
     def known_article_ids(self) -> set[str]:
         return {str(r[0]) for r in self._db.execute("SELECT article_id FROM articles").fetchall()}
 
-    def add_article(self, article: Article, events: Sequence[Event], *, run_id: str) -> int:
+    def add_article(
+        self, article: Article, events: Sequence[Event], *, run_id: str, unknown: Iterable[UnknownMention] = (),
+    ) -> int:
         """Store an article with its events, mentions and unknown actors in one transaction.
 
         Returns the number of events inserted; 0 (and nothing written) if the article is
         already stored, so re-running the same input adds nothing. For many articles use
         ``add_articles``, which does the same for a whole batch with a few statements.
         """
-        return self.add_articles([(article, events)], run_id=run_id)
+        return self.add_articles([(article, events)], run_id=run_id, unknown=unknown)
 
     def add_articles(
         self, batch: Iterable[tuple[Article, Sequence[Event]]], *, run_id: str,
-        conflicts: list[Rejection] | None = None,
+        conflicts: list[Rejection] | None = None, unknown: Iterable[UnknownMention] = (),
     ) -> int:
         """Store many ``(article, events)`` pairs in one transaction; returns events inserted.
 
@@ -369,7 +411,9 @@ class EventStore:
         events repeated by id are stored once. An article whose outlet and ``source_id`` are
         already stored (or earlier in ``batch``) with another text is not stored: it becomes a
         ``duplicate-id`` rejection, recorded here and appended to ``conflicts`` when given.
-        Either the whole batch is stored or nothing.
+        ``unknown``: the pipeline's unknown actors (``ArticleResult.unknown``) of these articles;
+        those of the articles stored are counted in ``actors_unknown``. Either the whole batch is
+        stored or nothing.
         """
         self._require_writable()
         pairs: dict[str, tuple[Article, Sequence[Event]]] = {}
@@ -386,7 +430,7 @@ class EventStore:
                     self._insert_rejection(rejection, run_id)
                 if conflicts is not None:
                     conflicts.extend(refused)
-                return self._insert_batch(fresh, run_id) if fresh else 0
+                return self._insert_batch(fresh, run_id, unknown) if fresh else 0
         except duckdb.Error as exc:
             first = next(iter(pairs))
             raise StoreError(
@@ -430,7 +474,9 @@ class EventStore:
                        "article its own id (or delete the old one) to store it"))
         return kept, refused
 
-    def _insert_batch(self, pairs: Sequence[tuple[Article, Sequence[Event]]], run_id: str) -> int:
+    def _insert_batch(
+        self, pairs: Sequence[tuple[Article, Sequence[Event]]], run_id: str, unknown: Iterable[UnknownMention] = (),
+    ) -> int:
         now = _now()
         self._insert_rows("articles", _ARTICLE_COLUMNS,
                           [_article_values(article, run_id, now) for article, _ in pairs])
@@ -438,12 +484,7 @@ class EventStore:
         self._insert_rows("events", _EVENT_TABLE_COLUMNS, [_event_values(e, run_id) for e in events])
         self._insert_rows("event_mentions", _MENTION_COLUMNS,
                           [row for e in events for row in _mention_values(e)])
-        unknown = _unknown_actor_rows(events, now)
-        self._insert_rows(
-            "actors_unknown", ("text", "count", "first_article_id", "last_seen"), unknown,
-            "ON CONFLICT (text) DO UPDATE SET count = actors_unknown.count + excluded.count, "
-            "last_seen = excluded.last_seen",
-        )
+        self._insert_rows("actors_unknown", _UNKNOWN_COLUMNS, _unknown_actor_rows(pairs, unknown, now), _UNKNOWN_UPSERT)
         return len(events)
 
     def _insert_rows(
@@ -531,10 +572,12 @@ class EventStore:
             [event_id],
         )
 
-    def unknown_actors(self, *, limit: int = 50) -> list[dict[str, object]]:
-        """The most frequent mentions that no dictionary resolved, most frequent first."""
+    def unknown_actors(self, *, limit: int | None = 50, min_count: int = 1) -> list[dict[str, object]]:
+        """Names that acted but no dictionary resolved, seen at least ``min_count`` times, most
+        frequent first (``limit`` None: all of them)."""
         return self._dicts(
-            "SELECT * FROM actors_unknown ORDER BY count DESC, text LIMIT ?", [limit]
+            "SELECT * FROM actors_unknown WHERE count >= ? ORDER BY count DESC, text LIMIT ?",
+            [min_count, limit if limit is not None else 2**62],
         )
 
     def iter_events(self, *, newest_first: bool = False) -> Iterator[dict[str, object]]:

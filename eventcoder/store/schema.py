@@ -285,6 +285,22 @@ UPDATE articles SET source_id = json_extract_string(metadata, '$.id') WHERE json
 CREATE INDEX articles_source_idx ON articles (source_id);
 """
 
+# Unknown actors (issue 15): named people and organisations that act in a sentence with an event
+# predicate but resolve to nothing, with their spaCy entity kind, how many articles name them,
+# when they were first stored and the publication dates of the first and last article, and the
+# first sentence that names them (for ``eventcoder actors --unknown`` and its dictionary stub).
+_UNKNOWN_ACTORS = """
+ALTER TABLE actors_unknown ADD COLUMN kind VARCHAR;
+ALTER TABLE actors_unknown ADD COLUMN articles INTEGER;
+ALTER TABLE actors_unknown ADD COLUMN as_source INTEGER;
+ALTER TABLE actors_unknown ADD COLUMN as_target INTEGER;
+ALTER TABLE actors_unknown ADD COLUMN first_seen TIMESTAMP;
+ALTER TABLE actors_unknown ADD COLUMN first_published DATE;
+ALTER TABLE actors_unknown ADD COLUMN last_published DATE;
+ALTER TABLE actors_unknown ADD COLUMN example_sentence VARCHAR;
+UPDATE actors_unknown SET first_seen = last_seen;
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, "initial tables", _INITIAL),
     (2, "index events by article", _QUERY_INDEXES),
@@ -294,6 +310,7 @@ MIGRATIONS: list[Migration] = [
     (6, "events.issues column", _EVENT_ISSUES),
     (7, "analysts' corrections of coded events", _CORRECTIONS),
     (8, "articles.source_id: the source's own id", _SOURCE_IDS),
+    (9, "actors_unknown: kind, articles, roles, first seen, example sentence", _UNKNOWN_ACTORS),
 ]
 
 TABLES: tuple[str, ...] = (
