@@ -373,3 +373,58 @@ def test_concurrent_reads_and_writes_over_http_give_no_server_error(live) -> Non
     for t in threads:
         t.join()
     assert len(statuses) == 96 and set(statuses) <= {200, 201}
+
+
+# -- answers kept between requests, analyses one at a time --------------------------------------
+
+
+def test_kept_answers_are_dropped_on_write_and_computed_once_for_concurrent_asks() -> None:
+    from eventcoder.server.cache import AnswerCache
+
+    cache = AnswerCache(max_bytes=10, max_entry=6)
+    calls: list[str] = []
+
+    def slow(value: str) -> str:
+        calls.append(value)
+        time.sleep(0.2)
+        return value
+
+    threads = [threading.Thread(target=cache.get, args=("k", lambda: slow("v1"), len)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == ["v1"] and cache.get("k", lambda: "other", len) == "v1"
+    cache.invalidate()
+    assert cache.get("k", lambda: "v2", len) == "v2"
+    assert cache.get("big", lambda: "x" * 7, len) == "x" * 7 and cache.get("big", lambda: "fresh", len) == "fresh"
+    cache.get("a", lambda: "aaaaa", len)  # over the 10-byte budget: the least recently used goes
+    assert cache.get("k", lambda: "gone", len) == "gone"
+
+    def racing() -> str:  # a write lands while this answer is computed: it must not be kept
+        cache.invalidate()
+        return "stale"
+
+    assert cache.get("r", racing, len) == "stale" and cache.get("r", lambda: "new", len) == "new"
+
+
+def test_answers_follow_writes_and_analyses_wait_for_a_slot(db, tmp_path, monkeypatch) -> None:
+    import eventcoder.server.state as server_state
+
+    path = _copy(db, tmp_path, "kept.duckdb")
+    with _client(path, token=TOKEN) as client:
+        state = client.app.state.eventcoder
+        first = client.get("/events", params={"page_size": 1}).json()["items"][0]
+        assert first["correction"] is None
+        r = client.post(f"/events/{first['event_id']}/corrections", json={"action": "wrong", "author": "t"}, headers=AUTH)
+        assert r.status_code == 201, r.text
+        again = client.get("/events", params={"page_size": 1, "corrections": "ignore"}).json()["items"][0]
+        assert again["event_id"] == first["event_id"] and again["correction"]["action"] == "wrong"
+        assert client.get(f"/events/{first['event_id']}").json()["corrected"] is None  # marked wrong
+        monkeypatch.setattr(server_state, "HEAVY_WAIT", 0.2)
+        holder = _held(state.heavy(), 2.0)
+        busy = client.get("/series", params={"by": "year"})
+        assert _error(busy, 503)["code"] == "busy" and busy.headers["retry-after"] == "5"
+        assert client.get("/events", params={"text": "talks"}).status_code == 200  # reads go on
+        holder.join()
+        assert client.get("/series", params={"by": "year"}).status_code == 200

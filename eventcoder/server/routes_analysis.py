@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
 from eventcoder import __version__
 from eventcoder.server.errors import ApiError
 from eventcoder.server.params import Dataset, Side, dataset_params
 from eventcoder.server.rows import clean, frame_records, records
-from eventcoder.server.state import state_of
+from eventcoder.server.state import ServerState, state_of
 from eventcoder.store.datasets import dataset_query
 from eventcoder.store.schema import latest_version
 
@@ -50,7 +51,8 @@ def _analysis() -> Any:
     return analysis
 
 
-@router.get("/series", summary="Time series per dyad or per country (counts, Goldstein, PLOVER score, quad classes)")
+@router.get("/series", response_model=dict[str, Any],
+            summary="Time series per dyad or per country (counts, Goldstein, PLOVER score, quad classes)")
 def series(
     request: Request,
     ds: Annotated[Dataset, Depends(dataset_params)],
@@ -61,33 +63,46 @@ def series(
     only: Annotated[list[Side] | None, Query(description="country unit: keep these countries")] = None,
     undirected: Annotated[bool, Query(description="dyad: merge both directions")] = False,
     fill: Annotated[bool, Query(description="add zero rows for empty periods")] = True,
-) -> dict[str, Any]:
+) -> Response:
     analysis = _analysis()
+    state = state_of(request)
+    if (dyad_source is None) != (dyad_target is None):
+        raise ApiError(422, "give both dyad_source and dyad_target, or neither")
     common = {"by": by.value, "level": ds.level, "method": ds.method, "filters": ds.filters, "fill": fill}
-    with state_of(request).reading() as store:
-        if unit is Unit.dyad:
-            if (dyad_source is None) != (dyad_target is None):
-                raise ApiError(422, "give both dyad_source and dyad_target, or neither")
-            dyad = (dyad_source, dyad_target) if dyad_source and dyad_target else None
-            frame = analysis.dyad_series(store, dyad=dyad, directed=not undirected, **common)
-        else:
-            frame = analysis.country_series(store, countries=list(only or [])[:50], **common)
-    return {"unit": unit.value, "by": by.value, "metrics": list(analysis.METRICS), "rows": frame_records(frame)}
+
+    def compute() -> dict[str, Any]:
+        with state.heavy(), state.reading() as store:
+            if unit is Unit.dyad:
+                dyad = (dyad_source, dyad_target) if dyad_source and dyad_target else None
+                frame = analysis.dyad_series(store, dyad=dyad, directed=not undirected, **common)
+            else:
+                frame = analysis.country_series(store, countries=list(only or [])[:50], **common)
+            return {"unit": unit.value, "by": by.value, "metrics": list(analysis.METRICS),
+                    "rows": frame_records(frame)}
+    return state.cache.response(request, compute)
 
 
-@router.get("/network", summary="Directed actor network (edges weighted by events or Goldstein sum)")
+@router.get("/network", response_model=dict[str, Any],
+            summary="Directed actor network (edges weighted by events or Goldstein sum)")
 def network(
     request: Request,
     ds: Annotated[Dataset, Depends(dataset_params)],
     by: Annotated[Period | None, Query(description="one network per period (default: whole range)")] = None,
     weight: Annotated[Weight, Query()] = Weight.count,
     actors: Annotated[NetworkActors, Query(description="key actors by country or by full actor code")] = NetworkActors.country,
-) -> dict[str, Any]:
+) -> Response:
     analysis = _analysis()
-    with state_of(request).reading() as store:
-        edges = analysis.actor_network(store, by=by.value if by else None, weight=weight.value, actors=actors.value,
-                                       level=ds.level, method=ds.method, filters=ds.filters)
-    rows = frame_records(edges)
+    state = state_of(request)
+
+    def compute() -> dict[str, Any]:
+        with state.heavy(), state.reading() as store:
+            edges = analysis.actor_network(store, by=by.value if by else None, weight=weight.value,
+                                           actors=actors.value, level=ds.level, method=ds.method, filters=ds.filters)
+            return _graph(frame_records(edges))
+    return state.cache.response(request, compute)
+
+
+def _graph(rows: list[dict[str, Any]]) -> dict[str, Any]:
     nodes: dict[str, dict[str, Any]] = {}
     for e in rows:
         for role in ("source", "target"):
@@ -96,7 +111,8 @@ def network(
     return {"nodes": sorted(nodes.values(), key=lambda n: n["id"]), "edges": rows}
 
 
-@router.get("/alerts", summary="Change alerts: a period's count against the mean of the previous ones")
+@router.get("/alerts", response_model=dict[str, Any],
+            summary="Change alerts: a period's count against the mean of the previous ones")
 def alerts(
     request: Request,
     ds: Annotated[Dataset, Depends(dataset_params)],
@@ -106,20 +122,30 @@ def alerts(
     threshold: Annotated[float, Query(ge=-1000, le=1000, description="score that flags an alert")] = 2.0,
     min_count: Annotated[int, Query(ge=0, le=1_000_000)] = 3,
     all: Annotated[bool, Query(description="every scored period, not only flagged ones")] = False,
-) -> dict[str, Any]:
+) -> Response:
     analysis = _analysis()
-    with state_of(request).reading() as store:
-        table = analysis.change_alerts(store, unit=unit.value, by=by.value, baseline=baseline, threshold=threshold,
-                                       min_count=min_count, level=ds.level, method=ds.method, filters=ds.filters,
-                                       flagged_only=not all)
-    return {"unit": unit.value, "by": by.value, "baseline": baseline, "threshold": threshold,
-            "alerts": frame_records(table)}
+    state = state_of(request)
+
+    def compute() -> dict[str, Any]:
+        with state.heavy(), state.reading() as store:
+            table = analysis.change_alerts(store, unit=unit.value, by=by.value, baseline=baseline,
+                                           threshold=threshold, min_count=min_count, level=ds.level,
+                                           method=ds.method, filters=ds.filters, flagged_only=not all)
+            return {"unit": unit.value, "by": by.value, "baseline": baseline, "threshold": threshold,
+                    "alerts": frame_records(table)}
+    return state.cache.response(request, compute)
 
 
-@router.get("/map", summary="Event locations (points with counts) and events per country, for a map")
-def map_points(request: Request, ds: Annotated[Dataset, Depends(dataset_params)]) -> dict[str, Any]:
+@router.get("/map", response_model=dict[str, Any],
+            summary="Event locations (points with counts) and events per country, for a map")
+def map_points(request: Request, ds: Annotated[Dataset, Depends(dataset_params)]) -> Response:
+    state = state_of(request)
+    return state.cache.response(request, lambda: _map(state, ds))
+
+
+def _map(state: ServerState, ds: Dataset) -> dict[str, Any]:
     sql, params = dataset_query(level=ds.level, method=ds.method, filters=ds.filters, ordered=False)
-    with state_of(request).reading() as store:
+    with state.reading() as store:
         points = store.query(
             f"SELECT location_name AS name, location_country AS country, round(lat, 4) AS lat, round(lon, 4) AS lon, "
             f"count(*) AS events, avg(goldstein) AS goldstein_mean, list(event_id ORDER BY event_date DESC)[1:20] AS event_ids "
@@ -134,10 +160,16 @@ def map_points(request: Request, ds: Annotated[Dataset, Depends(dataset_params)]
             "unplaced": int(unplaced[0]["n"]) if unplaced else 0}  # type: ignore[call-overload]
 
 
-@router.get("/stats", summary="What the store holds: counts, date range, types, countries, actors, corrections")
-def stats(request: Request, ds: Annotated[Dataset, Depends(dataset_params)]) -> dict[str, Any]:
+@router.get("/stats", response_model=dict[str, Any],
+            summary="What the store holds: counts, date range, types, countries, actors, corrections")
+def stats(request: Request, ds: Annotated[Dataset, Depends(dataset_params)]) -> Response:
+    state = state_of(request)
+    return state.cache.response(request, lambda: _stats(state, ds))
+
+
+def _stats(state: ServerState, ds: Dataset) -> dict[str, Any]:
     sql, params = dataset_query(level=ds.level, method=ds.method, filters=ds.filters, ordered=False)
-    with state_of(request).reading() as store:
+    with state.reading() as store:
         counts = store.counts()
         overview = store.query(
             f"SELECT count(*) AS events, min(event_date) AS first_date, max(event_date) AS last_date, "

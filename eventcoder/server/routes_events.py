@@ -6,12 +6,14 @@ from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
 
+from eventcoder.server.cache import AnswerCache
 from eventcoder.server.errors import ApiError
 from eventcoder.server.evidence import article_spans, event_spans
 from eventcoder.server.params import Dataset, dataset_params
 from eventcoder.server.rows import clean, correction_full, correction_summary, records, summary
-from eventcoder.server.state import state_of
+from eventcoder.server.state import ServerState, state_of
 from eventcoder.store import EventStore
 from eventcoder.store.corrections import CORRECTED_EVENTS_SQL, corrections_for_event, current_corrections
 from eventcoder.store.datasets import EventFilter, dataset_query
@@ -48,12 +50,21 @@ def _order(sort: Sort) -> str:
     return f"{_SORT_SQL[key]} {direction} NULLS LAST, d.event_date DESC, d.unit_id, d.event_id"
 
 
-def query_events(store: EventStore, ds: Dataset, *, sort: Sort, page: int, page_size: int) -> dict[str, Any]:
+def _count(store: EventStore, sql: str, params: list[object]) -> int:
+    row = store.query(f"SELECT count(*) AS n FROM ({sql}) d", params)
+    return int(row[0]["n"]) if row else 0  # type: ignore[call-overload]
+
+
+def query_events(store: EventStore, ds: Dataset, *, sort: Sort, page: int, page_size: int,
+                 cache: AnswerCache | None = None) -> dict[str, Any]:
     """One page of the dataset. The page is chosen on the ids and sort keys alone, then only
-    its rows are read whole: sorting every wide row to keep fifty cost seconds on a big store."""
+    its rows are read whole: sorting every wide row to keep fifty cost seconds on a big store.
+    With a ``cache`` the total is counted once per filter, not once per page."""
     sql, params = dataset_query(level=ds.level, method=ds.method, filters=ds.filters, ordered=False)
-    total_row = store.query(f"SELECT count(*) AS n FROM ({sql}) d", params)
-    total = int(total_row[0]["n"]) if total_row else 0  # type: ignore[call-overload]
+    if cache is None:
+        total = _count(store, sql, params)
+    else:
+        total = cache.get(f"count\x00{sql}\x00{params!r}", lambda: _count(store, sql, params), lambda _: 100)
     keys = store.query(f"SELECT d.event_id FROM ({sql}) d ORDER BY {_order(sort)} LIMIT ? OFFSET ?",
                        [*params, page_size, (page - 1) * page_size])
     ids = [str(k["event_id"]) for k in keys]
@@ -76,20 +87,23 @@ def query_events(store: EventStore, ds: Dataset, *, sort: Sort, page: int, page_
             "items": items}
 
 
-@router.get("/events", summary="Events, filtered, sorted and paged")
+@router.get("/events", summary="Events, filtered, sorted and paged", response_model=dict[str, Any])
 def list_events(
     request: Request,
     ds: Annotated[Dataset, Depends(dataset_params)],
     sort: Annotated[Sort, Query(description="sort key; '-' for descending")] = Sort.date_desc,
     page: Annotated[int, Query(ge=1, le=1_000_000, description="page number, from 1")] = 1,
     page_size: Annotated[int, Query(ge=1, description="rows per page (capped: see max in /health)")] = 50,
-) -> dict[str, Any]:
+) -> Response:
     state = state_of(request)
     if page_size > state.max_page_size:
         raise ApiError(422, f"page_size is at most {state.max_page_size}",
                        details=[{"location": "query", "field": "page_size", "problem": f"at most {state.max_page_size}"}])
-    with state.reading() as store:
-        return query_events(store, ds, sort=sort, page=page, page_size=page_size)
+
+    def read() -> dict[str, Any]:
+        with state.reading() as store:
+            return query_events(store, ds, sort=sort, page=page, page_size=page_size, cache=state.cache)
+    return state.cache.response(request, read)
 
 
 def _linked(store: EventStore, event_id: str) -> list[dict[str, Any]]:
@@ -106,21 +120,29 @@ def _linked(store: EventStore, event_id: str) -> list[dict[str, Any]]:
     return records(rows)
 
 
-@router.get("/events/{event_id}", summary="One event with its mentions, evidence spans and corrections")
-def get_event(request: Request, event_id: IdPath) -> dict[str, Any]:
-    with state_of(request).reading() as store:
+@router.get("/events/{event_id}", response_model=dict[str, Any],
+            summary="One event with its mentions, evidence spans and corrections")
+def get_event(request: Request, event_id: IdPath) -> Response:
+    state = state_of(request)
+    return state.cache.response(request, lambda: _event_detail(state, event_id))
+
+
+def _event_detail(state: ServerState, event_id: str) -> dict[str, Any]:
+    with state.reading() as store:
         found = store.query("SELECT * FROM events WHERE event_id = ?", [event_id])
         if not found:
             raise ApiError(404, f"no event {event_id!r}")
         event = found[0]
         article = store.article(str(event["article_id"])) or {}
-        corrected = store.query(f"SELECT * FROM {CORRECTED_EVENTS_SQL} e WHERE e.event_id = ?", [event_id])
+        current = current_corrections(store, [event_id]).get(event_id)
+        # without a correction in force the corrected event is the event itself
+        corrected = store.query(f"SELECT * FROM {CORRECTED_EVENTS_SQL} e WHERE e.event_id = ?",
+                                [event_id]) if current else [event]
         mentions = store.query(
             "SELECT m.article_id, m.sentence_index, m.sentence, m.trigger, a.headline, a.outlet, a.url, a.published "
             "FROM event_mentions m JOIN articles a ON a.article_id = m.article_id WHERE m.event_id = ? "
             "ORDER BY m.article_id, m.sentence_index", [event_id])
         history = corrections_for_event(store, event_id)
-        current = current_corrections(store, [event_id]).get(event_id)
         linked = _linked(store, event_id)
     return {
         "event": {k: clean(v) for k, v in event.items()},

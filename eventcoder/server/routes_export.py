@@ -61,8 +61,9 @@ def export(
     suffix = ".jsonl" if format is ExportFormat.plover and plover_lines else _SUFFIX[format.value]
     handle, path = tempfile.mkstemp(prefix="eventcoder-export-", suffix=suffix)
     os.close(handle)
+    state = state_of(request)
     try:
-        with state_of(request).reading() as store:
+        with state.heavy(), state.reading() as store:
             summary = export_events(store, format=format.value, out=path, level=ds.level, method=ds.method,
                                     filters=ds.filters, header=header)
     except BaseException:

@@ -12,12 +12,16 @@ from typing import Any
 
 from fastapi import Request
 
+from eventcoder.server.cache import AnswerCache
 from eventcoder.server.errors import ApiError
 from eventcoder.settings import Settings
 from eventcoder.store import EventStore
 
 MAX_PAGE_SIZE = 500
 MAX_BODY_BYTES = 5_000_000
+HEAVY_SLOTS = 1  # analyses (pandas) and exports at once: each holds the dataset in memory, and
+# their Python loops hold the GIL, so a second one would add memory, not speed
+HEAVY_WAIT = 120.0  # seconds a request waits for a slot before 503
 
 
 @dataclass(slots=True, kw_only=True)
@@ -42,6 +46,8 @@ class ServerState:
     _open_lock: threading.Lock = field(default_factory=threading.Lock)
     _build_lock: threading.Lock = field(default_factory=threading.Lock)
     _rules_lock: threading.Lock = field(default_factory=threading.Lock)
+    cache: AnswerCache = field(default_factory=AnswerCache)
+    _heavy: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(HEAVY_SLOTS))
     _pipeline: Any = None
     _rules: Any = None
     _nlp: Any = None
@@ -81,11 +87,26 @@ class ServerState:
 
     @contextmanager
     def writing(self) -> Iterator[EventStore]:
-        """The writable store, one writer at a time (readers go on meanwhile)."""
+        """The writable store, one writer at a time (readers go on meanwhile); the cache of
+        answers is emptied once the write is done."""
         with self._write_lock:
             if self.store is None:
                 raise ApiError(503, "the store is not open (the server is starting or stopping)")
-            yield self.store
+            try:
+                yield self.store
+            finally:
+                self.cache.invalidate()
+
+    @contextmanager
+    def heavy(self) -> Iterator[None]:
+        """One of ``HEAVY_SLOTS`` places for work that holds the whole dataset in memory."""
+        if not self._heavy.acquire(timeout=HEAVY_WAIT):
+            raise ApiError(503, "the server is busy with other analyses and exports; retry in a moment",
+                           code="busy", headers={"Retry-After": "5"})
+        try:
+            yield
+        finally:
+            self._heavy.release()
 
     def pipeline(self) -> Any:
         """The coding pipeline, built on first use (loads spaCy and the dictionaries) and reused.
