@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     code.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="format of --out")
     code.add_argument("--dictionaries", help="directory of PETRARCH-format dictionaries to use instead of the shipped set")
     code.add_argument("--user-verbs", help="extra verb dictionary file that adds to / overrides the shipped one")
+    code.add_argument("--actors", metavar="FILES", help="extra actor files (PETRARCH format or CSV name,code[,start,end]; "
+                      "several separated by commas), looked up before the shipped actors (setting user_actors)")
     code.add_argument("--batch-size", type=int, help="articles per spaCy batch")
     code.add_argument("--max-bytes", type=int, help="reject inputs larger than this")
     code.add_argument("--quiet", action="store_true", help="no progress display, summary only")

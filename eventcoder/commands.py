@@ -19,10 +19,14 @@ def cmd_code(args: argparse.Namespace) -> int:
     from .store import EventStore
 
     settings = _settings(
-        args, db=args.db, dictionaries=args.dictionaries, user_verbs=args.user_verbs,
+        args, db=args.db, dictionaries=args.dictionaries, user_verbs=args.user_verbs, user_actors=args.actors,
         batch_size=args.batch_size, max_bytes=args.max_bytes,
     )
     check_batch_size(settings)  # bad options are refused before the store is opened
+    if settings.user_actors:  # so is an unreadable actor file (it names the file and line)
+        from .actors.userfiles import load_user_actors
+
+        load_user_actors(settings.user_actors)
     out_ctx = open_output(args.out) if args.out else nullcontext(None)
     from .cli_scale import engine_from_args
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from eventcoder.errors import ResourceError
+
+if TYPE_CHECKING:
+    from eventcoder.petrarch.actorsdict import ActorEntry
 
 PhraseKey = tuple[str, ...]
 
@@ -201,6 +205,8 @@ class Lexicon:
     by_iso3: Mapping[str, Country]
     max_phrase_len: int
     groups: Mapping[PhraseKey, Group] = field(default_factory=lambda: MappingProxyType({}))
+    user: Mapping[PhraseKey, ActorEntry] = field(default_factory=lambda: MappingProxyType({}))
+    """The user's own actor files (setting ``user_actors``), looked up before everything else."""
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Lexicon:
@@ -235,6 +241,17 @@ class Lexicon:
             max_phrase_len=longest,
             groups=MappingProxyType(group_index),
         )
+
+    def with_user_actors(self, entries: Iterable[ActorEntry]) -> Lexicon:
+        """This lexicon with ``entries`` (see :mod:`eventcoder.actors.userfiles`) added to its user
+        actors; a later entry for the same name replaces an earlier one."""
+        index = dict(self.user)
+        for entry in entries:
+            key = phrase_key(" ".join(entry.words))
+            if key:
+                index[key] = entry
+        longest = max([self.max_phrase_len, *(len(k) for k in index)])
+        return replace(self, user=MappingProxyType(index), max_phrase_len=longest)
 
     def country_by_iso3(self, iso3: str) -> Country:
         try:

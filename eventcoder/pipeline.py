@@ -107,6 +107,10 @@ class Pipeline:
             self.verbs = VerbDictionary.load(*dictionary_paths(self.settings))
         if self.gazetteer is None:
             self.gazetteer = Gazetteer.load()
+        if self.settings.user_actors:  # the user's own actor files, over the shipped actors
+            from .actors.userfiles import load_user_actors
+
+            self.lexicon = self.lexicon.with_user_actors(load_user_actors(self.settings.user_actors))  # type: ignore[union-attr]
         if self.resolver is None:
             self.resolver = ActorResolver(self.lexicon)
         if self.issue_codes is None:

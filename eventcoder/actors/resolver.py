@@ -1,6 +1,7 @@
 """Resolve a noun phrase (given by its head token) to a Mention.
 
-Lookup order inside the phrase: named people with a role on the article's date, IGOs,
+Lookup order inside the phrase: the user's own actors (setting ``user_actors``, with the code
+that applies on the article's date), named people with a role on the article's date, IGOs,
 non-state armed groups (``groups.tsv``), countries (names and adjectives), capitals used for governments, and role nouns (agents) that
 give sectors. A person nobody knows but whose phrase has a country word and a title
 ("Syrian Defense Minister Ali Abdullah Ayyoub") becomes country + sector, and is remembered for
@@ -28,7 +29,7 @@ _PROPER_ENTS = {"PERSON", "ORG", "NORP", "GPE", "FAC", "LOC"}
 
 @dataclass(frozen=True, slots=True)
 class _Hit:
-    kind: str  # person | igo | country | capital | agent
+    kind: str  # user | person | igo | group | country | capital | agent
     start: int  # position in the phrase token list
     end: int
     value: Any
@@ -54,7 +55,9 @@ class ActorResolver:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        self._by_cameo = {c.cameo: c for c in lexicon.by_iso3.values()}
         self._tables: tuple[tuple[str, Any], ...] = (
+            ("user", lexicon.user),
             ("person", lexicon.people),
             ("igo", lexicon.igos),
             ("group", lexicon.groups),
@@ -107,7 +110,7 @@ class ActorResolver:
         hits = [h for h in self.scan(tokens) if _hit_counts(h, tokens)]
         name = [t.text for t in _person_name(tokens, hits)]
         actor, how = self._from_hits(hits, when)
-        if actor is not None and how == "person":
+        if actor is not None and how in ("person", "user-actor"):
             memory.remember(name or actor.name.split(), actor)
             return actor, how
         if actor is not None and (actor.country or _is_igo(actor)):
@@ -134,6 +137,11 @@ class ActorResolver:
             if hit.kind == "agent":
                 sectors.extend(s for s in hit.value if s not in sectors)
         for hit in hits:
+            if hit.kind == "user":
+                code = hit.value.code_on(when)
+                if code is not None:
+                    return self._user_actor(hit.value.words, code), "user-actor"
+        for hit in hits:
             if hit.kind == "person":
                 person = _active(hit.value, when)
                 if person is not None:
@@ -158,6 +166,19 @@ class ActorResolver:
         if sectors:  # a role with no country: kept as evidence, not coded as an event party
             return Actor(code=None, name=" ".join(sectors), country=None, sectors=tuple(sectors)), "agent"
         return None, ""
+
+    def _user_actor(self, words: tuple[str, ...], code: str) -> Actor:
+        """An Actor for a user file's code: its country (the code's CAMEO country prefix, if it
+        has one) and the three-letter sector codes after it."""
+        name = " ".join(w.title() for w in words)
+        for n in (6, 3):
+            country = self._by_cameo.get(code[:n])
+            if country is not None:
+                rest = code[n:]
+                sectors = tuple(rest[i : i + 3] for i in range(0, len(rest) - 2, 3))
+                return Actor(code=code, name=name, country=country.iso3, sectors=sectors)
+        sectors = (code[:3],) if code[:3] in ("IGO", "NGO") else ()
+        return Actor(code=code, name=name, country=None, sectors=sectors)
 
 
 def _code(country: str, sectors: tuple[str, ...]) -> str:
@@ -191,10 +212,11 @@ def _hit_counts(hit: _Hit, tokens: Sequence[Any]) -> bool:
         return any(t.pos_ == "PROPN" or (t.text[:1].isupper() and not t.is_sent_start) or t.text.isupper() for t in span)
     if hit.kind == "capital":
         return last.dep_ not in {"compound", "amod", "nmod"} or last.head.dep_ == "poss"
-    if hit.kind == "person":  # the whole name, not a part of a longer one ("Abdullah" in "Ali Abdullah Ayyoub")
+    if hit.kind in ("person", "user"):  # the whole name, not a part of a longer one ("Abdullah" in "Ali Abdullah Ayyoub")
         before = tokens[hit.start - 1] if hit.start > 0 else None
         after = tokens[hit.end] if hit.end < len(tokens) else None
-        return not any(t is not None and t.pos_ == "PROPN" and t.ent_type_ == "PERSON" for t in (before, after))
+        kinds = {"PERSON"} if hit.kind == "person" else {"PERSON", "ORG"} & {last.ent_type_}
+        return not any(t is not None and t.pos_ == "PROPN" and t.ent_type_ in kinds for t in (before, after))
     return True
 
 

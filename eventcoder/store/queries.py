@@ -1,7 +1,9 @@
-"""Read queries for the dataset commands: actor counts and a summary of the store."""
+"""Read queries for the dataset commands: actor counts, unknown actors and a summary of the store."""
 
 from __future__ import annotations
 
+from eventcoder.actors.stub import UnknownActor
+from eventcoder.errors import ConfigError
 from eventcoder.store.eventstore import EventStore
 from eventcoder.store.schema import latest_version
 
@@ -11,6 +13,14 @@ def actor_counts(store: EventStore, *, resolved: bool | None = None, limit: int 
     where = "" if resolved is None else " WHERE resolved = ?"
     params: list[object] = [] if resolved is None else [resolved]
     return store.query(f"SELECT * FROM actors{where} ORDER BY roles DESC, actor_key LIMIT ?", [*params, limit])
+
+
+def unknown_actors(store: EventStore, *, min_count: int = 1, limit: int | None = None) -> list[UnknownActor]:
+    """Names that acted in events but resolved to nothing, seen ``min_count`` times or more,
+    most frequent first; ``limit`` None gives all of them."""
+    if min_count < 1 or (limit is not None and limit < 0):
+        raise ConfigError(f"min_count must be at least 1 and limit 0 or more (got {min_count}, {limit})")
+    return [UnknownActor.from_row(row) for row in store.unknown_actors(limit=limit, min_count=min_count)]
 
 
 def store_info(store: EventStore) -> list[str]:
