@@ -41,10 +41,10 @@ def make_v1_file(path: Path, *, articles: int = 2) -> None:
     con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, datetime(2026, 1, 1)])
     for n in range(articles):
         con.execute(
-            "INSERT INTO articles (article_id, headline, text, published, published_date, outlet, added_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles (article_id, headline, text, published, published_date, outlet, metadata, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [f"art{n}", "h", _V1_EVENT["sentence"], datetime(2022, 3, 10), date(2022, 3, 10),
-             f"outlet{n}", datetime(2026, 1, 1)])
+             f"outlet{n}", f'{{"id": "src{n}"}}' if n % 2 == 0 else None, datetime(2026, 1, 1)])
         row = {**_V1_EVENT, "event_id": f"ev{n}", "article_id": f"art{n}"}
         con.execute(f"INSERT INTO events ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
         con.execute("INSERT INTO event_mentions VALUES (?, ?, 0, ?, 'accused')", [f"ev{n}", f"art{n}", row["sentence"]])
@@ -59,6 +59,8 @@ def test_a_version_1_file_migrates_to_the_current_schema(tmp_path: Path) -> None
         assert applied == list(range(1, latest_version() + 1))
         counts = store.counts()
         assert set(counts) == set(TABLES) and (counts["articles"], counts["events"]) == (2, 2)
+        assert store.query("SELECT article_id, source_id FROM articles ORDER BY article_id") == [
+            {"article_id": "art0", "source_id": "src0"}, {"article_id": "art1", "source_id": None}]
         summary = link_events(store)
         assert (summary.linked_events, summary.multi_article_events) == (1, 1)
         linked = store.query("SELECT num_articles, num_sources, num_mentions FROM linked_events")
