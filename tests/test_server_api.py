@@ -170,6 +170,19 @@ def test_post_articles_codes_and_stores(client) -> None:
     assert again["results"][0]["status"] == "already_stored"
 
 
+def test_post_articles_refuses_a_second_text_under_the_same_id(client) -> None:
+    first = {"text": "Kenya's president thanked Ethiopia on Tuesday for its help with the border talks.",
+             "published": "2021-03-02", "outlet": "id wire", "id": "kx-1"}
+    second = {**first, "text": first["text"] + " He also met the Somali envoy."}
+    bad_date = {**first, "id": "kx-2", "published": "0001-01-01"}
+    r = client.post("/articles", json={"articles": [first, second, bad_date]}, headers=AUTH)
+    assert r.status_code == 200, r.text
+    coded, refused, dated = r.json()["results"]
+    assert coded["status"] == "coded"
+    assert (refused["status"], refused["reason"]) == ("rejected", "duplicate-id") and "'kx-1'" in refused["detail"]
+    assert (dated["status"], dated["reason"]) == ("rejected", "bad-date")
+
+
 def _assert_error_shape(response, status: int) -> dict:
     body = response.json()
     assert response.status_code == status, response.text

@@ -117,7 +117,14 @@ def _code_and_store(state: ServerState, store: EventStore, parsed: list[Article 
             out.append({"article_id": item.id, "status": "rejected", "reason": result.rejection.reason,
                         "detail": result.rejection.detail})
         else:
-            counts["events"] += store.add_articles([(result.article, result.events)], run_id=run_id)
+            conflicts: list[Rejection] = []
+            counts["events"] += store.add_articles([(result.article, result.events)], run_id=run_id,
+                                                   conflicts=conflicts, unknown=result.unknown)
+            if conflicts:  # the same outlet and id as a stored article, with other text
+                counts["rejections"] += 1
+                out.append({"article_id": item.id, "status": "rejected", "reason": conflicts[0].reason,
+                            "detail": conflicts[0].detail})
+                continue
             counts["articles"] += 1
             counts["sentences"] += result.sentences
             out.append({"article_id": item.id, "status": "coded", "events": [e.id for e in result.events]})
