@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 from eventcoder.errors import ConfigError, EventcoderError, InputError
 from eventcoder.export_formats import Tables
 from eventcoder.store import EventStore
-from eventcoder.store.datasets import EventFilter, iter_dataset
+from eventcoder.store.datasets import EventFilter, dataset_query, iter_dataset
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,6 +40,14 @@ _FRAME_COLUMNS = (
     "target_country", "cameo_code", "cameo_root", "quad_class", "penta_class", "goldstein",
     "plover_type", "plover_mode", "plover_score", "mentions", "articles",
 )
+# The dataset columns behind ``_FRAME_COLUMNS`` (plover_score is computed); actor key = the
+# country, else the code, else "".
+_FRAME_SQL = (
+    "unit_id, event_date, coalesce(nullif(source_country, ''), nullif(source_code, ''), '') AS source, "
+    "coalesce(nullif(target_country, ''), nullif(target_code, ''), '') AS target, source_code, target_code, "
+    "source_country, target_country, cameo_code, cameo_root, quad_class, penta_class, goldstein, "
+    "plover_type, plover_mode, num_mentions, num_articles"
+)
 
 
 def _pandas():  # type: ignore[no-untyped-def]
@@ -53,19 +61,22 @@ def _pandas():  # type: ignore[no-untyped-def]
 def events_frame(
     store: EventStore, *, level: str = "linked", method: str = "dyad", filters: EventFilter | None = None
 ) -> pd.DataFrame:
-    """One row per event with the columns analysis uses (``source``/``target`` = actor keys)."""
+    """One row per event with the columns analysis uses (``source``/``target`` = actor keys).
+
+    Read as tuples on a separate cursor (no dict per row: a 50k-event series spent most of its
+    time, and the server's GIL, building them)."""
     pd = _pandas()
     tables = Tables.default()
-    records = []
-    for r in iter_dataset(store, level=level, method=method, filters=filters):
-        records.append((
-            r["unit_id"], r["event_date"], r["source_country"] or r["source_code"] or "",
-            r["target_country"] or r["target_code"] or "", r["source_code"], r["target_code"],
-            r["source_country"], r["target_country"], r["cameo_code"], r["cameo_root"],
-            r["quad_class"], r["penta_class"], r["goldstein"], r["plover_type"], r["plover_mode"],
-            tables.plover_score(r["plover_type"], r["plover_mode"]), r["num_mentions"], r["num_articles"],
-        ))
-    frame = pd.DataFrame.from_records(records, columns=list(_FRAME_COLUMNS))
+    sql, params = dataset_query(level=level, method=method, filters=filters)
+    cursor = store.connection.cursor()
+    try:
+        rows = cursor.execute(f"SELECT {_FRAME_SQL} FROM ({sql}) d", params).fetchall()
+    finally:
+        cursor.close()
+    columns = [c for c in _FRAME_COLUMNS if c != "plover_score"]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    frame.insert(_FRAME_COLUMNS.index("plover_score"), "plover_score",
+                 [tables.plover_score(t, m) for t, m in zip(frame["plover_type"], frame["plover_mode"])])
     frame["event_date"] = pd.to_datetime(frame["event_date"])
     return frame
 
