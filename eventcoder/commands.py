@@ -133,16 +133,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def _eval_articles(args: argparse.Namespace) -> int:
     import json
 
-    from .eval_articles import code_article_files, format_report, load_article_gold, score_articles, score_to_dict
+    from .eval_articles import (
+        SentenceActors, code_article_files, format_report, load_article_gold, score_articles, score_to_dict,
+    )
     from .pipeline import Pipeline
     from .records import Rejection
 
     gold = load_article_gold(args.gold)
     rejections: list[Rejection] = []
-    coded = code_article_files(args.articles, Pipeline(_settings(args)), rejections=rejections)
+    actors: dict[str, list[SentenceActors]] = {}
+    coded = code_article_files(args.articles, Pipeline(_settings(args)), rejections=rejections, actors=actors)
     for r in rejections:
         print(f"not coded: {r.origin}: {r.stage}: {r.reason} {r.detail}".rstrip(), file=sys.stderr)
-    score = score_articles(gold, {key: events for key, (_, events) in coded.items()}, strict=args.strict)
+    score = score_articles(gold, {key: events for key, (_, events) in coded.items()}, strict=args.strict, actors=actors)
     print(format_report(score, details=args.details))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:

@@ -21,13 +21,14 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .eval_articles_records import (
     Agreement, ArticleGold, ArticleScore, ArticlesScore, Counts, Duplicate, EventLike, FalsePositive,
     GoldActor, GoldEvent, Match, MentionLike, Miss, NonEvent, Predicted, TypeRow, load_article_gold,
 )
+from .eval_articles_coverage import SentenceActors, actor_coverage, sentence_actors
 from .eval_articles_report import format_report, score_to_dict
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from .records import Article, Event, Rejection
 
 __all__ = [
-    "ArticleGold", "ArticlesScore", "EventLike", "article_id_of", "code_article_files", "format_report",
+    "ArticleGold", "ArticlesScore", "EventLike", "SentenceActors", "article_id_of", "code_article_files", "format_report",
     "load_article_gold", "score_articles", "score_to_dict",
 ]
 
@@ -45,9 +46,13 @@ __all__ = [
 
 
 def score_articles(
-    gold: Mapping[str, ArticleGold], predictions: Mapping[str, Sequence[EventLike]], strict: bool = False
+    gold: Mapping[str, ArticleGold], predictions: Mapping[str, Sequence[EventLike]], strict: bool = False,
+    *, actors: Mapping[str, Sequence[SentenceActors]] | None = None,
 ) -> ArticlesScore:
-    """Score the predicted events of every article that is both in ``gold`` and ``predictions``."""
+    """Score the predicted events of every article that is both in ``gold`` and ``predictions``.
+
+    With ``actors`` (each article's resolved actors per sentence, from ``code_article_files``),
+    the score also carries the actor coverage (``eval_articles_coverage.actor_coverage``)."""
     shared = sorted(set(gold) & set(predictions))
     articles = tuple(_score_article(gold[a], list(predictions[a]), strict) for a in shared)
     return ArticlesScore(
@@ -60,6 +65,7 @@ def score_articles(
         duplicates=sum(len(a.duplicates) for a in articles),
         non_event_fps=sum(1 for a in articles for f in a.false_positives if f.non_event is not None),
         typed_fps=sum(1 for a in articles for f in a.false_positives if f.typed),
+        coverage=None if actors is None else actor_coverage(gold, actors, strict),
     )
 
 
@@ -337,11 +343,13 @@ def code_article_files(
     *,
     options: IngestOptions | None = None,
     rejections: list[Rejection] | None = None,
+    actors: dict[str, list[SentenceActors]] | None = None,
 ) -> dict[str, tuple[Article, list[Event]]]:
     """Read article files (files, directories, globs) as the ``code`` command does and code them.
 
     Keyed by ``article_id_of``. Files that cannot be read or coded are left out; pass a list as
-    ``rejections`` to collect why.
+    ``rejections`` to collect why. Pass a dict as ``actors`` to collect, per article id, the
+    actors resolved in each coded sentence (for ``score_articles(actors=...)``).
     """
     from .ingest import IngestOptions, read_inputs
     from .records import Rejection
@@ -357,10 +365,18 @@ def code_article_files(
             raise InputError(f"two inputs have the article id {key!r}: {articles[key].origin} and {item.origin}")
         articles[key] = item
     coded: dict[str, tuple[Article, list[Event]]] = {}
-    for key, result in zip(articles, pipeline.code_articles(articles.values())):
-        if result.rejection is not None:
-            if rejections is not None:
-                rejections.append(result.rejection)
-            continue
-        coded[key] = (result.article, list(result.events))
+    log: list[tuple[str, int, str, tuple[Any, ...]]] | None = [] if actors is not None else None
+    previous, pipeline.actor_log = pipeline.actor_log, log
+    try:
+        for key, result in zip(articles, pipeline.code_articles(articles.values())):
+            if result.rejection is not None:
+                if rejections is not None:
+                    rejections.append(result.rejection)
+                continue
+            coded[key] = (result.article, list(result.events))
+    finally:
+        pipeline.actor_log = previous
+    if actors is not None and log is not None:
+        by_id = sentence_actors(log)
+        actors.update({key: by_id.get(article.id, []) for key, (article, _) in coded.items()})
     return coded

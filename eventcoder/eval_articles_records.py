@@ -14,9 +14,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Mapping, Protocol
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .eval_articles_coverage import Coverage
 
 # -- predicted events: anything shaped like records.Event ---------------------------------------
 
@@ -380,3 +383,4 @@ class ArticlesScore:
     duplicates: int
     non_event_fps: int  # false positives on a non_events sentence
     typed_fps: int  # ... whose type is that item's candidate type
+    coverage: Coverage | None = None  # gold actors found among the sentence's resolved actors (eval_articles_coverage)

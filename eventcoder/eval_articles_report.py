@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from .eval_articles_coverage import Coverage
 from .eval_articles_records import ArticleScore, ArticlesScore, Counts, Match, Predicted, TypeRow
 
 
@@ -29,6 +30,8 @@ def format_report(score: ArticlesScore, details: bool = False) -> str:
         "agreement among matches:",
     ]
     lines += [f"  {a.name:22} {a.agree:>4}/{a.total:<4} {_f(a.rate)}" for a in score.agreements]
+    if score.coverage is not None:
+        lines += ["", *_coverage_lines(score.coverage)]
     lines += ["", "per article:", f"  {'article':10} {'gold':>4} {'pred':>4} {'TP':>4} {'FP':>4} {'FN':>4} {'dup':>4} "
               f"{'P':>6} {'R':>6} {'F1':>6}"]
     lines += [_article_row(a) for a in score.articles]
@@ -38,6 +41,10 @@ def format_report(score: ArticlesScore, details: bool = False) -> str:
     if details:
         for article in score.articles:
             lines += ["", *_article_details(article)]
+        if score.coverage is not None and score.coverage.misses:
+            lines += ["", "gold actors not found among the sentence's resolved actors:"]
+            lines += [f"  {m.gold_id} {m.role:6} {m.gold}  resolved: {'; '.join(m.found) or 'nothing'}"
+                      for m in score.coverage.misses]
     return "\n".join(lines)
 
 
@@ -49,7 +56,20 @@ def score_to_dict(score: ArticlesScore) -> dict[str, Any]:
     data["by_type"] = [{**asdict(r), "precision": r.precision, "recall": r.recall, "f1": r.f1} for r in score.by_type]
     for raw, article in zip(data["articles"], score.articles):
         raw.update(_counts(article.counts))
+    if score.coverage is not None:
+        for key in ("source", "target", "both"):
+            data["coverage"][key]["rate"] = getattr(score.coverage, key).rate
     return data
+
+
+def _coverage_lines(c: Coverage) -> list[str]:
+    return [
+        "actor coverage (gold country among the actors resolved in the event's sentence, extracted or not):",
+        *(f"  {a.name:22} {a.agree:>4}/{a.total:<4} {_f(a.rate)}" for a in (c.source, c.target)),
+        f"  {'all parties found':22} {c.both.agree:>4}/{c.both.total:<4} {_f(c.both.rate)}",
+        f"  not counted: {c.implicit} implicit gold actors, {c.no_country} with no country; "
+        f"{c.no_sentence} gold events in sentences not coded",
+    ]
 
 
 def _counts(c: Counts) -> dict[str, Any]:

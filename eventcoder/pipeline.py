@@ -94,6 +94,7 @@ class Pipeline:
     combined: Any = None  # CombinedCoder re-scoring coded pairs; loaded when settings.coder == "combined"
     gate: Gate | None = None  # the extraction gate; loaded when settings.extractor == "gate"
     collector: list[tuple[Event, tuple[str, ...]]] | None = None  # training: every candidate with its features, ungated
+    actor_log: list[tuple[str, int, str, tuple[Mention, ...]]] | None = None  # evaluation: (article id, sentence index, text, resolved mentions) per coded sentence
     dates: DateResolver = field(init=False)
 
     def __post_init__(self) -> None:
@@ -210,6 +211,8 @@ class Pipeline:
                     article.origin, "code", "time-limit", f"stopped at sentence {index + 1} of {len(sentences)}: over "
                     f"the {self.settings.article_seconds:g} s limit per article (setting article_seconds)", article.id))
             countries.update(m.actor.country for m, _ in actors.values() if m.actor.country)
+            if self.actor_log is not None:
+                self.actor_log.append((article.id, index, sent.text, tuple(m for m, _ in actors.values())))
             with _stage("actors", article):
                 unknown += unknown_mentions(sent, index, actors, self.verbs, article.id)
             with _stage("relations", article):
