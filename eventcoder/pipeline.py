@@ -113,7 +113,12 @@ class Pipeline:
 
             self.lexicon = self.lexicon.with_user_actors(load_user_actors(self.settings.user_actors))  # type: ignore[union-attr]
         if self.resolver is None:
-            self.resolver = ActorResolver(self.lexicon)
+            offices = None
+            if self.settings.office_holders and not self.petrarch:
+                from .actors.officeholders import OfficeHolders
+
+                offices = OfficeHolders.load()
+            self.resolver = ActorResolver(self.lexicon, offices=offices)  # type: ignore[arg-type]
         if self.issue_codes is None:
             self.issue_codes = read_issues(shipped_data_dir() / "dictionaries" / "Phoenix.IssueCoding.txt")
         if self.settings.coder not in ("dictionary", "combined"):

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 from ..lexicon import Lexicon, Person
 from ..records import Actor, Mention
 from .memory import ArticleMemory
+from .officeholders import OfficeHolders
 
 # Children that start another phrase or clause: not part of the actor's own noun phrase.
 _NOT_IN_PHRASE = {"relcl", "acl", "advcl", "conj", "cc", "punct", "prep", "appos", "ccomp", "xcomp", "mark", "preconj"}
@@ -53,8 +54,9 @@ def _norm(text: str) -> str:
 class ActorResolver:
     """Turns noun-phrase heads into Mentions, using the shipped lexicon."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, offices: OfficeHolders | None = None) -> None:
         self.lexicon = lexicon
+        self.offices = offices  # office-holders by full name and surname (setting office_holders)
         self._by_cameo = {c.cameo: c for c in lexicon.by_iso3.values()}
         self._tables: tuple[tuple[str, Any], ...] = (
             ("user", lexicon.user),
@@ -121,6 +123,14 @@ class ActorResolver:
             same_role = memory.by_role(actor.country, actor.sectors)
             return (same_role, "coreference") if same_role is not None else (actor, how)
         remembered = memory.by_surname(name) if name else None
+        if remembered is None and name and self.offices is not None:  # "Erdogan", "President Erdogan"
+            words = [_norm(t.text) for t in tokens]
+            proper = [t.text for t in tokens if t.pos_ == "PROPN"]  # "Recep" is often left out of the PERSON entity
+            held = (self.offices.resolve(proper, words, when) if len(proper) > len(name) else None) or \
+                self.offices.resolve(name, words, when)
+            if held is not None:
+                memory.remember(name, held[0])
+                return held
         if remembered is None and actor is not None and _is_definite(tokens):
             remembered = memory.by_role(None, actor.sectors)
         if remembered is not None:
