@@ -20,8 +20,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from eventcoder.lexicon import phrase_key  # noqa: E402
+from group_sources import extra_group_rows  # noqa: E402  (scripts/group_sources.py)
 
 
 PETRARCH_COPIES = (
@@ -393,12 +395,13 @@ CURATED_GROUPS = (
 _GROUP_SECTORS = {"REB": "REB", "INS": "REB", "SEP": "SEP", "UAF": "UAF", "MIL": "REB"}
 
 
-def build_groups(data: Path, countries: list[tuple[str, ...]], key: KeyFn) -> list[tuple[str, str, str, str, str]]:
+def build_groups(data: Path, countries: list[tuple[str, ...]], key: KeyFn) -> list[tuple[str, str, str, str, str, str]]:
     """Non-state armed groups: Phoenix.MilNonState.actors.txt (undated codes; the first three letters
-    are a CAMEO country code or a regional one such as IMG) plus :data:`CURATED_GROUPS`. Rows:
-    code, name, ISO3 country (empty when the group has no single country), sectors, aliases."""
+    are a CAMEO country code or a regional one such as IMG) plus :data:`CURATED_GROUPS`, then the
+    collectives, communities and UCDP rebel groups of scripts/group_sources.py. Rows: code, name,
+    ISO3 country (empty when the group has no single country), sectors, aliases, members."""
     iso3_of = {row[2]: row[0] for row in countries}
-    entries = [(c, n, iso, sec, list(a)) for c, n, iso, sec, a in CURATED_GROUPS]
+    entries = [(c, n, iso, sec, list(a), "") for c, n, iso, sec, a in CURATED_GROUPS]
     for names, codes in parse_actor_entries(data / "dictionaries/petrarch2/Phoenix.MilNonState.actors.txt"):
         current = [c for c in current_codes(codes) if len(c) >= 6]
         if not names or not current:
@@ -409,15 +412,17 @@ def build_groups(data: Path, countries: list[tuple[str, ...]], key: KeyFn) -> li
             continue
         shown = names[0]
         entries.append((code, shown.upper() if len(shown) <= 6 and " " not in shown else title_case(shown),
-                        iso3_of[code[:3]], sectors[0] if sectors else "REB", names))
+                        iso3_of[code[:3]], sectors[0] if sectors else "REB", names, ""))
+    entries.extend(extra_group_rows(data, countries, {key(a) for e in entries for a in e[4]}, key))
     seen: set[tuple[str, ...]] = set()
-    rows: dict[tuple[str, str, str, str], list[str]] = {}
-    for code, name, iso, sector, aliases in entries:
+    rows: dict[tuple[str, str, str, str, str], list[str]] = {}
+    for code, name, iso, sector, aliases, members in entries:
         fresh = [a for a in dict.fromkeys(aliases) if key(a) and len(a) > 2 and key(a) not in seen]
         seen.update(key(a) for a in fresh)
         if fresh:
-            rows.setdefault((code, name, iso, sector), []).extend(fresh)
-    return sorted((code, name, iso, sector, "|".join(aliases)) for (code, name, iso, sector), aliases in rows.items())
+            rows.setdefault((code, name, iso, sector, members), []).extend(fresh)
+    return sorted((code, name, iso, sector, "|".join(aliases), members)
+                  for (code, name, iso, sector, members), aliases in rows.items())
 
 
 def build_igos(data: Path, key: KeyFn) -> list[tuple[str, str, str]]:
@@ -610,8 +615,9 @@ SOURCES = {
                       "gazetteer/countryInfo.txt; dictionaries/petrarch2/Phoenix.Countries.actors.txt",
                       "CC BY-SA 3.0 (CountryInfo); MIT; CC BY 4.0 (GeoNames)"),
     "igos.tsv": ("dictionaries/petrarch2/Phoenix.International.actors.txt", "MIT"),
-    "groups.tsv": ("dictionaries/petrarch2/Phoenix.MilNonState.actors.txt; countries.tsv; curated list in build_resources.py",
-                   "MIT (Phoenix); facts"),
+    "groups.tsv": ("dictionaries/petrarch2/Phoenix.MilNonState.actors.txt; actors/ucdp-actor-221.csv; countries.tsv; "
+                   "curated lists in build_resources.py and group_sources.py",
+                   "MIT (Phoenix); CC BY 4.0 (UCDP); facts"),
     "agents.tsv": ("dictionaries/petrarch2/Phoenix.agents.txt; plover/PLOVER_agents.txt", "MIT"),
     "people.tsv": ("countryinfo/people_leaders.csv; countryinfo/people_gov.csv; agents.tsv",
                    "CC BY-SA 3.0 (CountryInfo)"),
@@ -645,7 +651,8 @@ def build(shared: Path, out: Path) -> list[str]:
     write_tsv(out / "countries.tsv", ("iso3", "iso2", "cameo", "name", "aliases", "adjectives",
                                       "capital", "capital_aliases", "cities"), countries)
     write_tsv(out / "igos.tsv", ("code", "name", "aliases"), build_igos(data, phrase_key))
-    write_tsv(out / "groups.tsv", ("code", "name", "country", "sectors", "aliases"), build_groups(data, countries, phrase_key))
+    write_tsv(out / "groups.tsv", ("code", "name", "country", "sectors", "aliases", "members"),
+              build_groups(data, countries, phrase_key))
     agents = build_agents(data, phrase_key)
     write_tsv(out / "agents.tsv", ("phrase", "sectors", "source"), agents)
     people = build_people(data, countries, agents, phrase_key)
