@@ -133,6 +133,7 @@ class Group:
     country: str | None  # ISO3; None for groups with no single country
     sectors: tuple[str, ...]
     aliases: tuple[str, ...]
+    members: tuple[str, ...] = ()  # ISO3 codes of a collective with a fixed membership ("Gulf states")
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +226,8 @@ class Lexicon:
         group_index: dict[PhraseKey, Group] = {}
         if (root / "groups.tsv").exists():
             for row in read_tsv(root / "groups.tsv"):
-                group = Group(row["code"], row["name"], row["country"] or None, _split(row["sectors"]), _split(row["aliases"]))
+                group = Group(row["code"], row["name"], row["country"] or None, _split(row["sectors"]),
+                              _split(row["aliases"]), _split(row.get("members", "")))
                 _index(group_index, group.aliases, group)
         agents = {phrase_key(r["phrase"]): _split(r["sectors"]) for r in read_tsv(root / "agents.tsv")}
         people = _people_index(root / "people.tsv")

@@ -58,6 +58,7 @@ class Rejection:
 
 
 _BLOCS = (("IGOUNO", "UNO"), ("IGOEUREEC", "EUR"), ("IGOWSTNAT", "NATO"), ("IGONAT", "NATO"))
+_REGIONS = {"WST", "EUR"}  # CAMEO regional codes that article gold uses as a party ("the West", "Europe")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class Actor:
     name: str  # canonical name ("Iran", "Mohammad Bagheri") or the mention text when unknown
     country: str | None = None  # ISO3
     sectors: tuple[str, ...] = ()  # GOV, MIL, COP, ...
+    members: tuple[str, ...] = ()  # ISO3 codes of a collective actor ("Gulf states"), if known
 
     @property
     def known(self) -> bool:
@@ -81,6 +83,8 @@ class Actor:
             return self.country
         code = self.code or ""
         bloc = next((b for prefix, b in _BLOCS if code.startswith(prefix)), None)
+        if bloc is None and code in _REGIONS:
+            bloc = code
         return bloc or (code[:3] if code[:3] in ("IGO", "NGO") else None)
 
 

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 from ..lexicon import Lexicon, Person
 from ..records import Actor, Mention
+from .collective import community_country, is_collective
 from .memory import ArticleMemory
 from .officeholders import OfficeHolders
 
@@ -137,7 +138,7 @@ class ActorResolver:
             return remembered, "coreference"
         if actor is not None:  # a role with no country: keep the name it carries, if any
             label = " ".join(name) or _unknown_name(tokens) or actor.name
-            return Actor(code=actor.code, name=label, sectors=actor.sectors), how
+            return Actor(code=actor.code, name=label, sectors=actor.sectors, members=actor.members), how
         unknown = _unknown_name(tokens)
         return (Actor(code=None, name=unknown), "unknown") if unknown else None
 
@@ -166,7 +167,10 @@ class ActorResolver:
             if hit.kind == "group":
                 group = hit.value
                 secs = tuple(dict.fromkeys((*group.sectors, *sectors)))
-                return Actor(code=group.code, name=group.name, country=group.country, sectors=secs), "group"
+                place = community_country(group, hits)
+                if place is not None:  # "Iraqi Kurds": the country's code before the community's
+                    return Actor(code=place.cameo + group.code, name=group.name, country=place.iso3, sectors=secs), "group+country"
+                return Actor(code=group.code, name=group.name, country=group.country, sectors=secs, members=group.members), "group"
         for kind in ("country", "capital"):
             for hit in hits:
                 if hit.kind == kind:
@@ -219,6 +223,8 @@ def _hit_counts(hit: _Hit, tokens: Sequence[Any]) -> bool:
         return last.pos_ in {"NOUN", "PROPN"} and not set(hit.value) <= _VAGUE_SECTORS
     if hit.kind == "group":  # a name, not a word that happens to spell one ("youth", "amal")
         span = tokens[hit.start : hit.end]
+        if is_collective(hit.value) and last.dep_ in {"compound", "amod", "nmod"}:
+            return False  # "the West African bloc", "Gulf states' envoys" is kept (possessor)
         return any(t.pos_ == "PROPN" or (t.text[:1].isupper() and not t.is_sent_start) or t.text.isupper() for t in span)
     if hit.kind == "capital":
         return last.dep_ not in {"compound", "amod", "nmod"} or last.head.dep_ == "poss"
