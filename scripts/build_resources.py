@@ -261,6 +261,7 @@ CURATED_COUNTRIES = {
     "SYR": (("syria", "syrian arab republic"), ("syrian", "syrians")),
     "TUR": (("turkey", "turkiye", "türkiye", "republic of turkey"), ("turkish", "turks")),
     "RUS": (("russia", "russian federation"), ("russian", "russians")),
+    "CAF": (("central african republic", "c.a.r."), ("central african", "central africans")),
 }
 CURATED_CAPITALS = {"USA": ("washington", "washington d.c.", "washington dc")}
 ADJECTIVE = re.compile(r"^[^\W\d_][\w'-]*(?:an|ans|ian|ians|ese|ish|i|is|ic|ch|ot|ots|er|ers|ite|ites)$")
@@ -374,6 +375,9 @@ CURATED_IGOS = (
     ("IGOOPC", "OPEC", ("opec", "organization of the petroleum exporting countries")),
     ("IGOUNOIAE", "International Atomic Energy Agency", ("iaea", "international atomic energy agency")),
     ("IGOUNOHLHWHO", "World Health Organization", ("world health organization", "w.h.o.")),
+    ("IGOJUDICC", "International Criminal Court", ("international criminal court",)),
+    ("IGOUNO", "UN Human Rights Council", ("un human rights council", "u.n. human rights council",
+                                          "united nations human rights council")),
 )
 
 
