@@ -38,7 +38,7 @@ from eventcoder.events.coding import merge_events  # noqa: E402
 from eventcoder.extract.gate import Gate, shipped_gate_path  # noqa: E402
 from eventcoder.pipeline import Pipeline  # noqa: E402
 from eventcoder.records import Article, Event  # noqa: E402
-from eventcoder.settings import Settings  # noqa: E402
+from eventcoder.settings import load_settings  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "eval" / "articles"
 GOLD_SETS = {"voa-dev": SHARED / "voa-dev", "voa-train": ROOT / "training" / "voa"}
@@ -146,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", help="where to write the gate (default: the shipped file for these candidates)")
     args = ap.parse_args(argv)
     folders = [GOLD_SETS[s] for s in args.sets.split(",") if (GOLD_SETS[s] / "gold.jsonl").exists()]
-    pipeline = Pipeline(Settings(extractor="gate", all_pairs=args.all_pairs), gate=Gate({}, 0.0))
+    pipeline = Pipeline(load_settings(extractor="gate", all_pairs=args.all_pairs), gate=Gate({}, 0.0))  # EVENTCODER_* env honoured (e.g. office_holders)
     rows, golds, _ = collect(pipeline, folders)
     ids = sorted(golds)
     print(f"{len(ids)} articles from {', '.join(f.name for f in folders)}; {len(rows)} candidates, {sum(r.label for r in rows)} positive")
@@ -172,6 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = {
         "articles": len(ids), "sets": [f.name for f in folders], "candidates": len(rows),
         "positives": sum(r.label for r in rows), "folds": args.folds, "seed": args.seed,
+        "office_holders": pipeline.settings.office_holders,
         "all_candidates": dict(base), "all_candidates_f1": round(f1(base["tp"], base["fp"], base["fn"]), 3),
         "chosen": {"l2": l2, "threshold": t, **dict(best), "f1": round(f1(best["tp"], best["fp"], best["fn"]), 3)},
         "grid": [{"l2": a, "threshold": b, **dict(c), "f1": round(f1(c["tp"], c["fp"], c["fn"]), 3)} for (a, b), c in sorted(totals.items())],
