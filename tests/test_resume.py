@@ -125,11 +125,13 @@ def test_sigkilled_run_finishes_on_rerun_without_duplicates(reference, tmp_path)
         if stored:
             break
     assert 0 < stored < N_ARTICLES and stored % 4 == 0  # whole batches only
-    assert runs == ["running"] * attempt  # the killed runs never finished
+    assert runs == ["interrupted"] * attempt  # killed runs never finished; a writer opening the file marks them
     rerun = subprocess.run(_cmd(corpus, db), capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     assert f"{N_ARTICLES - stored} articles coded, {stored} already stored" in rerun.stderr
     _check_complete(db, events)
+    with EventStore(db, read_only=True) as store:
+        assert sorted(r["status"] for r in store.runs()) == ["interrupted"] * attempt + ["ok"]
 
 
 @pytest.mark.slow

@@ -174,9 +174,16 @@ class EventStore:
             raise _open_error(self.path, exc) from exc
         try:
             self._migrate()
+            if not read_only:
+                self._end_interrupted_runs()
         except BaseException:
             self.close()
             raise
+
+    def _end_interrupted_runs(self) -> None:
+        """Runs still "running" when a writer opens the file were killed: DuckDB lets one process
+        write a file at a time, so none of them can still be going. They become "interrupted"."""
+        self._db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
 
     # -- lifecycle -------------------------------------------------------------------------
 
