@@ -97,13 +97,17 @@ def _print_frame(frame: Any, out: str | None) -> None:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    from eventcoder.link import link_events
+    from eventcoder.link import DEFAULT_METHOD, link_events, link_pending
     from eventcoder.store import EventStore
 
     with EventStore(_db_path(args)) as store:
-        summary = link_events(store, method=args.method, window_days=args.window,
-                              max_km=args.max_km, rebuild=args.rebuild)
-    print(summary.line())
+        if args.method is None and args.window is None and args.max_km is None and not args.rebuild:
+            summaries = link_pending(store)  # what a killed run left unlinked, for every method
+        else:
+            summaries = [link_events(store, method=args.method or DEFAULT_METHOD, window_days=args.window,
+                                     max_km=args.max_km, rebuild=args.rebuild)]
+    for summary in summaries:
+        print(summary.line())
     return 0
 
 
@@ -251,7 +255,8 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     from eventcoder.export import FORMATS
 
     p = sub.add_parser("link", help="link events that several articles report into one (incremental)")
-    p.add_argument("--method", choices=("dyad", "one-a-day"), default="dyad")
+    p.add_argument("--method", choices=("dyad", "one-a-day"),
+                   help="one method (default: dyad, plus every method the store was linked with before)")
     p.add_argument("--window", type=int, help="days either side (default 1, or the last value used)")
     p.add_argument("--max-km", type=float, help="largest distance between two places of one event (default 100)")
     p.add_argument("--rebuild", action="store_true", help="relink every event from scratch")

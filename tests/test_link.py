@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -122,6 +123,26 @@ def test_events_at_the_ends_of_the_calendar_do_not_break_linking(store: EventSto
     first = link_events(store)
     assert first.events_linked == len(ids)
     assert link_events(store, window_days=3).events_linked == len(ids)
+
+
+def test_link_without_a_method_links_every_method_left_pending(store: EventStore, tmp_path: Path, pipeline) -> None:
+    from eventcoder.cli import main
+
+    link_events(store, method="one-a-day")  # the store has been linked with one-a-day before
+    extra = tmp_path / "more.jsonl"
+    extra.write_text(json.dumps({"id": "x1", "source": "Test Wire", "date": "2022-03-11", "title": "t",
+                                 "text": "Russia accused Ukraine of shelling civilians in Donetsk on Friday."}) + "\n")
+    from eventcoder.run import code_inputs
+
+    code_inputs([str(extra)], settings=Settings(db=store.path), store=store, pipeline=pipeline)
+    path = store.path
+    store.close()
+    assert main(["link", "--db", path]) == 0
+    with EventStore(path, read_only=True) as reopened:
+        total = reopened.counts()["events"]
+        placed = {r["method"]: r["n"] for r in reopened.query(
+            "SELECT method, count(*) AS n FROM event_links GROUP BY method")}
+    assert placed == {"dyad": total, "one-a-day": total}
 
 
 def test_unknown_method_and_negative_window_are_user_errors(store: EventStore) -> None:
