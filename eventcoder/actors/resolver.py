@@ -37,15 +37,33 @@ class _Hit:
     value: Any
 
 
+# Prepositions that stay inside an organisation's name when spaCy marks the whole name as one
+# entity ("Reporters Without Borders", "Carnegie Endowment for International Peace"); place-like
+# ones ("in", "on", "at") are left out: "University of X in South Africa" is not part of the name.
+_NAME_PREPS = frozenset({"for", "without", "against", "sans"})
+_NAME_ENTITY_TYPES = frozenset({"ORG", "FAC"})
+
+
 def phrase_tokens(head: Any) -> list[Any]:
-    """Tokens of the noun phrase headed by ``head``: modifiers and "of" phrases, no clauses."""
+    """Tokens of the noun phrase headed by ``head``: modifiers and "of" phrases, no clauses, and
+    the prepositional part of a named organisation (see ``_NAME_PREPS``)."""
     out = [head]
     for child in head.children:
-        if child.dep_ == "prep" and child.lower_ == "of":
+        if child.dep_ == "prep" and (child.lower_ == "of" or _inside_name(child)):
             out.extend(phrase_tokens(child))
         elif child.dep_ not in _NOT_IN_PHRASE:
             out.extend(phrase_tokens(child))
     return sorted(out, key=lambda t: t.i)
+
+
+def _inside_name(prep: Any) -> bool:
+    """A preposition inside an organisation's name: within the entity spaCy found, or capitalised
+    mid-sentence as names write it ("Doctors Without Borders")."""
+    if prep.lower_ not in _NAME_PREPS:
+        return False
+    if prep.ent_iob_ == "I" and prep.ent_type_ in _NAME_ENTITY_TYPES:
+        return True
+    return prep.text[:1].isupper() and not prep.is_sent_start
 
 
 def _norm(text: str) -> str:
