@@ -29,6 +29,9 @@ PERIODS: dict[str, str] = {"day": "D", "week": "W-MON", "month": "MS", "year": "
 # A filled series has a row per period from the first to the last (issue 16: one event dated
 # 9999 made ``by=day`` build 2.9 million days per dyad). 20,000 periods is 55 years of days.
 MAX_PERIODS = 20_000
+# ... and at most this many rows once every group has every period (2,000 dyads × 10 years of days
+# would be 7.3 million rows held in pandas).
+MAX_FILLED_ROWS = 2_000_000
 QUAD_COLUMNS = tuple(f"quad_{q}" for q in range(1, 5))
 PENTA_COLUMNS = tuple(f"penta_{p}" for p in range(5))
 METRICS: tuple[str, ...] = (
@@ -122,6 +125,11 @@ def _fill(table: pd.DataFrame, keys: list[str], by: str) -> pd.DataFrame:
     check_periods(first, last, by)
     periods = pd.date_range(first, last, freq=PERIODS[by])
     groups = table[keys].drop_duplicates()
+    if len(groups) * len(periods) > MAX_FILLED_ROWS:
+        raise InputError(
+            f"the filled series would have {len(groups):,} groups × {len(periods):,} {by}s = "
+            f"{len(groups) * len(periods):,} rows, over the limit of {MAX_FILLED_ROWS:,}: choose one dyad or "
+            "country, a coarser period, narrower dates (since/until), or leave out the empty periods (no fill)")
     grid = groups.merge(pd.DataFrame({"period": periods}), how="cross")
     full = grid.merge(table, on=[*keys, "period"], how="left")
     counts = ["events", "mentions", "goldstein_sum", "plover_score_sum", *QUAD_COLUMNS, *PENTA_COLUMNS]

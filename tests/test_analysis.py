@@ -114,3 +114,13 @@ def test_plots_write_png_and_svg(store: EventStore, tmp_path: Path) -> None:
         plot_series(A.dyad_series(store, dyad=("USA", "CHN")), out=tmp_path / "x.png")
     with pytest.raises(ConfigError, match="must end in"):
         plot_network(A.actor_network(store), out=tmp_path / "n.gif")
+
+
+def test_a_filled_series_is_capped_on_groups_times_periods(store: EventStore, monkeypatch) -> None:
+    daily = A.dyad_series(store, by="day")
+    groups = len(daily[["source", "target"]].drop_duplicates())
+    periods = daily["period"].nunique()
+    monkeypatch.setattr(A, "MAX_FILLED_ROWS", groups * periods - 1)  # the real cap is 2,000,000 rows
+    with pytest.raises(EventcoderError, match="groups ×"):
+        A.dyad_series(store, by="day")
+    assert len(A.dyad_series(store, by="day", fill=False)) <= groups * periods
