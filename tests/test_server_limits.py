@@ -428,3 +428,22 @@ def test_answers_follow_writes_and_analyses_wait_for_a_slot(db, tmp_path, monkey
         assert client.get("/events", params={"text": "talks"}).status_code == 200  # reads go on
         holder.join()
         assert client.get("/series", params={"by": "year"}).status_code == 200
+
+
+def test_pages_from_the_kept_id_order_equal_pages_read_with_limit(db) -> None:
+    from eventcoder.server.cache import AnswerCache
+    from eventcoder.server.params import Dataset
+    from eventcoder.server.routes_events import Sort, query_events
+    from eventcoder.store import EventStore
+    from eventcoder.store.datasets import EventFilter
+
+    cache = AnswerCache()
+    with EventStore.open_reader(db) as store:
+        for filters in (EventFilter(), EventFilter(text="Iran")):
+            ds = Dataset(level="linked", method="dyad", filters=filters)
+            for sort in (Sort.date_desc, Sort.goldstein, Sort.source, Sort.mentions_desc):
+                for page in (1, 2, 3):
+                    plain = query_events(store, ds, sort=sort, page=page, page_size=4)
+                    kept = query_events(store, ds, sort=sort, page=page, page_size=4, cache=cache)
+                    assert kept == plain, (filters, sort, page)
+    assert any(key.startswith("order\x00") for key in cache._entries)  # the order was kept and reused
