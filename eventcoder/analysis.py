@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 from eventcoder.errors import ConfigError, EventcoderError, InputError
 from eventcoder.export_formats import Tables
 from eventcoder.store import EventStore
-from eventcoder.store.datasets import EventFilter, dataset_query, iter_dataset
+from eventcoder.store.datasets import EventFilter, dataset_query
 
 if TYPE_CHECKING:
     import pandas as pd

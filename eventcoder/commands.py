@@ -15,14 +15,14 @@ def _settings(args: argparse.Namespace, **extra: object) -> Settings:
 
 def cmd_code(args: argparse.Namespace) -> int:
     from .output import open_output
-    from .run import check_batch_size, code_inputs, stderr_progress
+    from .run import code_inputs, stderr_progress
     from .store import EventStore
 
     settings = _settings(
         args, db=args.db, dictionaries=args.dictionaries, user_verbs=args.user_verbs, user_actors=args.actors,
         batch_size=args.batch_size, max_bytes=args.max_bytes,
     )
-    check_batch_size(settings)  # bad options are refused before the store is opened
+    # bad settings (batch_size < 1…) were refused when Settings was built, before the store opens
     if settings.user_actors:  # so is an unreadable actor file (it names the file and line)
         from .actors.userfiles import load_user_actors
 

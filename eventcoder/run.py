@@ -10,7 +10,6 @@ from typing import AbstractSet, Callable, Iterable, Sequence, TextIO
 from . import __version__
 from .engines.base import Checkpoint, Engine, Item, Job, Skipped
 from .engines.local import LocalEngine
-from .errors import ConfigError
 from .ingest import IngestOptions
 from .output import write_csv_header, write_csv_rows, write_jsonl
 from .pipeline import ArticleResult, Pipeline
@@ -46,15 +45,6 @@ class RunSummary:
 Progress = Callable[[int, int], None]
 
 
-def check_batch_size(settings: Settings) -> None:
-    """Refuse a batch size below 1 (it would code nothing and still report success)."""
-    if settings.batch_size < 1:
-        raise ConfigError(
-            f"batch size must be at least 1, not {settings.batch_size} (from --batch-size, "
-            f"EVENTCODER_BATCH_SIZE or batch_size in the settings file; default 32)"
-        )
-
-
 def code_inputs(
     paths: Sequence[str],
     *,
@@ -74,7 +64,6 @@ def code_inputs(
     ``pipeline`` if given). Results are stored in batches of ``settings.batch_size`` articles,
     one transaction each, so a killed run loses at most one batch and a re-run finishes the rest.
     """
-    check_batch_size(settings)
     started = time.perf_counter()
     run_id = store.start_run(config=asdict(settings), version=__version__)
     job = Job(paths=paths, settings=settings, options=options or IngestOptions(max_bytes=settings.max_bytes),

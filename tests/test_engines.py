@@ -212,7 +212,7 @@ def test_code_refuses_a_batch_size_below_one(tmp_path, capsys):
 
     db = tmp_path / "store.duckdb"
     assert main(["code", str(ARTICLES), "--db", str(db), "--batch-size", "0", "--quiet"]) == 2
-    # (the message is run.check_batch_size's, or the Settings check's where Settings refuse it)
+    # (the Settings check refuses it when the settings are built)
     assert re.search(r"batch.size\b.*at least 1", capsys.readouterr().err)
     assert not db.exists()  # refused before the store was touched
 

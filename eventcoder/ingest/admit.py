@@ -25,7 +25,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from eventcoder.errors import InputError
-from eventcoder.ingest.checks import printable
+from eventcoder.ingest.checks import SURROGATE, printable
 from eventcoder.records import Article, Rejection
 
 STAGE = "admit"
@@ -34,7 +34,6 @@ FUTURE_SLACK = timedelta(days=1)  # time zones: an article can carry tomorrow's 
 MAX_TEXT_CHARS = 1_000_000
 PUNCT_RUN = 32
 MAX_TOKEN_CHARS = 400
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _JUNK = re.compile(rf"(?:[^\w\s]|_){{{PUNCT_RUN},}}|\S{{{MAX_TOKEN_CHARS + 1},}}")
 
@@ -92,7 +91,7 @@ def _surrogate_problem(article: Article) -> str | None:
     fields += [(f"metadata {key!r}", value) for key, value in article.metadata]
     fields += [("metadata key", key) for key, _ in article.metadata]
     for name, value in fields:
-        if isinstance(value, str) and (found := _SURROGATE.search(value)):
+        if isinstance(value, str) and (found := SURROGATE.search(value)):
             return f"{name}: lone surrogate U+{ord(found.group()):04X} at character {found.start()} (not valid Unicode text)"
     return None
 

@@ -44,7 +44,7 @@ class Problem:
     detail: str = ""
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE = re.compile("[\ud800-\udfff]")  # a lone UTF-16 surrogate: not storable text
 
 
 def reject(origin: str, problem: Problem, article_id: str | None = None) -> Rejection:
@@ -54,7 +54,7 @@ def reject(origin: str, problem: Problem, article_id: str | None = None) -> Reje
 
 
 def printable(text: str) -> str:
-    return _SURROGATE.sub("\ufffd", text)
+    return SURROGATE.sub("\ufffd", text)
 
 
 def size_problem(size: int, max_bytes: int) -> Problem | None:
