@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from eventcoder.errors import ConfigError, EventcoderError, InputError
 from eventcoder.export_formats import Tables
+from eventcoder.registry import DEFAULT_LINK_METHOD
 from eventcoder.store import EventStore
 from eventcoder.store.datasets import EventFilter, dataset_query
 
@@ -62,7 +63,7 @@ def _pandas():  # type: ignore[no-untyped-def]
 
 
 def events_frame(
-    store: EventStore, *, level: str = "linked", method: str = "dyad", filters: EventFilter | None = None
+    store: EventStore, *, level: str = "linked", method: str = DEFAULT_LINK_METHOD, filters: EventFilter | None = None
 ) -> pd.DataFrame:
     """One row per event with the columns analysis uses (``source``/``target`` = actor keys).
 
@@ -161,7 +162,7 @@ def check_periods(first: date, last: date, by: str, *, limit: int = MAX_PERIODS)
 
 def dyad_series(
     store: EventStore, *, dyad: Sequence[str] | None = None, by: str = "month", directed: bool = True,
-    level: str = "linked", method: str = "dyad", filters: EventFilter | None = None, fill: bool = True,
+    level: str = "linked", method: str = DEFAULT_LINK_METHOD, filters: EventFilter | None = None, fill: bool = True,
 ) -> pd.DataFrame:
     """Dyad × period: ``period, source, target`` and ``METRICS``; events without a target left out.
 
@@ -191,7 +192,7 @@ def _empty(keys: list[str]) -> pd.DataFrame:
 
 def country_series(
     store: EventStore, *, countries: Sequence[str] = (), by: str = "month", level: str = "linked",
-    method: str = "dyad", filters: EventFilter | None = None, fill: bool = True,
+    method: str = DEFAULT_LINK_METHOD, filters: EventFilter | None = None, fill: bool = True,
 ) -> pd.DataFrame:
     """Country × period: ``period, country, as_source, as_target`` and ``METRICS``.
 
@@ -222,7 +223,7 @@ def country_series(
 
 def actor_network(
     store: EventStore, *, by: str | None = None, weight: str = "count", actors: str = "country",
-    level: str = "linked", method: str = "dyad", filters: EventFilter | None = None,
+    level: str = "linked", method: str = DEFAULT_LINK_METHOD, filters: EventFilter | None = None,
 ) -> pd.DataFrame:
     """Directed edges ``period, source, target, events, goldstein_sum, goldstein_mean, weight``.
 
@@ -292,7 +293,7 @@ def _graphml(edges: pd.DataFrame) -> str:
 
 def change_alerts(
     store: EventStore, *, unit: str = "country", by: str = "week", baseline: int = 4,
-    threshold: float = 2.0, min_count: int = 3, level: str = "linked", method: str = "dyad",
+    threshold: float = 2.0, min_count: int = 3, level: str = "linked", method: str = DEFAULT_LINK_METHOD,
     filters: EventFilter | None = None, flagged_only: bool = False,
 ) -> pd.DataFrame:
     """Each key's event count per period against the mean of its previous ``baseline`` periods.

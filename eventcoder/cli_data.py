@@ -10,6 +10,7 @@ import argparse
 from datetime import date
 from typing import Any
 
+from eventcoder.registry import DEFAULT_LINK_METHOD, LINK_METHODS
 
 
 def _db_path(args: argparse.Namespace) -> str:
@@ -66,7 +67,7 @@ def _common(p: argparse.ArgumentParser, *, filters: bool = True) -> None:
         return
     p.add_argument("--level", choices=("linked", "article"), default="linked",
                    help="one row per real-world event (linked, default) or per article's event")
-    p.add_argument("--method", choices=("dyad", "one-a-day"), default="dyad", help="which linking to use")
+    p.add_argument("--method", choices=LINK_METHODS, default=DEFAULT_LINK_METHOD, help="which linking to use")
     g = p.add_argument_group("filters (repeat a flag for OR)")
     g.add_argument("--since", type=_date, help="first event date (YYYY-MM-DD)")
     g.add_argument("--until", type=_date, help="last event date (YYYY-MM-DD)")
@@ -255,7 +256,7 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     from eventcoder.export import FORMATS
 
     p = sub.add_parser("link", help="link events that several articles report into one (incremental)")
-    p.add_argument("--method", choices=("dyad", "one-a-day"),
+    p.add_argument("--method", choices=LINK_METHODS,
                    help="one method (default: dyad, plus every method the store was linked with before)")
     p.add_argument("--window", type=int, help="days either side (default 1, or the last value used)")
     p.add_argument("--max-km", type=float, help="largest distance between two places of one event (default 100)")

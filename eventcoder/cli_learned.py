@@ -8,8 +8,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from .learned.plv import PlvPair
+from .registry import PLV_CODERS as CODERS
 
-CODERS = ("dictionary", "learned", "combined")
 Coder = Callable[[Sequence[PlvPair]], list[str]]
 
 

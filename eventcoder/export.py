@@ -1,6 +1,6 @@
 """Exports: the store's events as a dataset file in the field's formats or in eventcoder's own.
 
-Formats (``FORMATS``):
+Formats (``FORMATS``, from :class:`eventcoder.registry.ExportFormat`):
 
 =========  ========================================================================================
 phoenix    Phoenix daily TSV, 26 columns, no header (``--header`` adds one)
@@ -33,12 +33,13 @@ from typing import TextIO
 from eventcoder.errors import ConfigError, EventcoderError
 from eventcoder.export_formats import FIELD_FORMATS, Tables, clean_text
 from eventcoder.output import EVENT_COLUMNS, open_output
+from eventcoder.registry import DEFAULT_LINK_METHOD, EXPORT_FORMATS, OWN_EXPORT_FORMATS
 from eventcoder.store import EventStore
 from eventcoder.store.datasets import ARTICLE_COLUMNS, LINK_COLUMNS, EventFilter, dataset_query, iter_dataset
 
 OWN_COLUMNS: tuple[str, ...] = (*EVENT_COLUMNS, *ARTICLE_COLUMNS, *LINK_COLUMNS)
-OWN_FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet")
-FORMATS: tuple[str, ...] = (*FIELD_FORMATS, *OWN_FORMATS)
+OWN_FORMATS: tuple[str, ...] = OWN_EXPORT_FORMATS
+FORMATS: tuple[str, ...] = EXPORT_FORMATS  # FIELD_FORMATS builds the others
 _TEXT_COLUMNS = ("sentence", "trigger", "source_text", "target_text", "headline", "quote")
 
 
@@ -174,7 +175,7 @@ def export_events(
     format: str,
     out: str,
     level: str = "linked",
-    method: str = "dyad",
+    method: str = DEFAULT_LINK_METHOD,
     filters: EventFilter | None = None,
     header: bool | None = None,
     corrections: bool | None = None,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from eventcoder import __version__
 from eventcoder.lexicon import default_data_dir, read_tsv
+from eventcoder.registry import ExportFormat
 
 Row = Mapping[str, object]
 Builder = Callable[[Row, "Tables"], dict[str, object]]
@@ -277,10 +278,10 @@ class FieldFormat:
     header: bool = False
 
 
-FIELD_FORMATS: dict[str, FieldFormat] = {
-    "phoenix": FieldFormat("phoenix_oeda_daily", phoenix),
-    "icews": FieldFormat("icews_dataverse_events", icews, header=True),
-    "gdelt": FieldFormat("gdelt2_events", gdelt),
-    "polecat": FieldFormat("polecat_dataverse", polecat, header=True),
-    "plover": FieldFormat("plover_json_record", plover),
+FIELD_FORMATS: dict[str, FieldFormat] = {  # the registry's FIELD_EXPORT_FORMATS (a test checks)
+    ExportFormat.PHOENIX: FieldFormat("phoenix_oeda_daily", phoenix),
+    ExportFormat.ICEWS: FieldFormat("icews_dataverse_events", icews, header=True),
+    ExportFormat.GDELT: FieldFormat("gdelt2_events", gdelt),
+    ExportFormat.POLECAT: FieldFormat("polecat_dataverse", polecat, header=True),
+    ExportFormat.PLOVER: FieldFormat("plover_json_record", plover),
 }

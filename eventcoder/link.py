@@ -32,11 +32,12 @@ from urllib.parse import urlsplit
 
 from eventcoder.errors import ConfigError
 from eventcoder.records import stable_id
+from eventcoder.registry import DEFAULT_LINK_METHOD, LINK_METHODS, LinkMethod
 from eventcoder.store import EventStore
 from eventcoder.store import links as db
 
-METHODS: tuple[str, ...] = ("dyad", "one-a-day")
-DEFAULT_METHOD = "dyad"
+METHODS: tuple[str, ...] = LINK_METHODS
+DEFAULT_METHOD = DEFAULT_LINK_METHOD
 DEFAULT_WINDOW_DAYS = 1
 DEFAULT_MAX_KM = 100.0
 
@@ -247,7 +248,7 @@ class Linker:
         self.created: set[str] = set()
 
     def _key(self, e: LinkEvent) -> tuple[str | None, str | None]:
-        if self.method == "one-a-day":
+        if self.method == LinkMethod.ONE_A_DAY:
             return (e.source_code, e.target_code)
         return (e.source_key, e.target_key)
 
@@ -276,7 +277,7 @@ class Linker:
         return best.link_id
 
     def _linkable(self, e: LinkEvent) -> bool:
-        return (e.source_code if self.method == "one-a-day" else e.source_key) is not None
+        return (e.source_code if self.method == LinkMethod.ONE_A_DAY else e.source_key) is not None
 
     def _best(self, e: LinkEvent) -> Cluster | None:
         scored: list[tuple[int, int, int, str, Cluster]] = []
@@ -325,7 +326,7 @@ def _resolve_params(
     stored = db.method_params(store, method)
     window = window_days if window_days is not None else (stored[0] if stored else DEFAULT_WINDOW_DAYS)
     km = max_km if max_km is not None else (stored[1] if stored else DEFAULT_MAX_KM)
-    if method == "one-a-day":
+    if method == LinkMethod.ONE_A_DAY:
         window, km = 0, 0.0
     if window < 0 or km < 0:
         raise ConfigError("the link window and distance must not be negative")
@@ -348,7 +349,7 @@ def link_events(
     started = time.perf_counter()
     window, km, changed = _resolve_params(store, method, window_days, max_km)
     rebuild = rebuild or changed
-    match = one_a_day_match if method == "one-a-day" else dyad_matcher(km)
+    match = one_a_day_match if method == LinkMethod.ONE_A_DAY else dyad_matcher(km)
     linker = Linker(method, window, match)
     with store.transaction():
         if rebuild:

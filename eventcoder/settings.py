@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConfigError
+from .registry import CODERS, EXTRACTORS
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,6 +59,9 @@ class Settings:
             raise ConfigError(f"setting 'learned_threads' must be 0 or more, got {self.learned_threads!r}")
         if not isinstance(self.article_seconds, (int, float)) or not self.article_seconds > 0:
             raise ConfigError(f"setting 'article_seconds' must be a positive number of seconds, got {self.article_seconds!r}")
+        for name, allowed in (("coder", CODERS), ("extractor", EXTRACTORS)):
+            if getattr(self, name) not in allowed:
+                raise ConfigError(f"setting {name!r}: {getattr(self, name)!r} is not one of {', '.join(allowed)}")
 
     def for_worker(self) -> "Settings":
         """Settings for one of several worker processes: one learned-coder thread unless set."""

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Query
 from pydantic import StringConstraints
 
+from eventcoder.registry import LinkMethod
 from eventcoder.server.errors import ApiError
 from eventcoder.store.datasets import EventFilter
 
@@ -27,11 +28,6 @@ Text = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]{1,200}$")]
 class Level(str, Enum):
     linked = "linked"
     article = "article"
-
-
-class Method(str, Enum):
-    dyad = "dyad"
-    one_a_day = "one-a-day"
 
 
 class Corrections(str, Enum):
@@ -70,7 +66,7 @@ def dataset_params(
     plover: Annotated[list[PloverType] | None, Query(description="PLOVER event type (ACCUSE, ...)")] = None,
     text: Annotated[Text | None, Query(description="words in a reporting sentence or headline")] = None,
     level: Annotated[Level, Query(description="linked (one row per real-world event) or article")] = Level.linked,
-    method: Annotated[Method, Query(description="linking method")] = Method.dyad,
+    method: Annotated[LinkMethod, Query(description="linking method")] = LinkMethod.DYAD,
     corrections: Annotated[Corrections, Query(
         description="apply analysts' corrections (events marked wrong left out) or ignore them")] = Corrections.apply,
 ) -> Dataset:

@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, PlainTextResponse
 from starlette.background import BackgroundTask
 
 from eventcoder.export import export_events
+from eventcoder.registry import EXPORT_SUFFIXES, ExportFormat
 from eventcoder.server.params import Dataset, dataset_params
 from eventcoder.server.rows import correction_full
 from eventcoder.server.state import state_of
@@ -21,19 +22,6 @@ from eventcoder.store.corrections import ACTIONS, list_corrections
 router = APIRouter(tags=["export"])
 
 
-class ExportFormat(str, Enum):
-    phoenix = "phoenix"
-    icews = "icews"
-    gdelt = "gdelt"
-    polecat = "polecat"
-    plover = "plover"
-    csv = "csv"
-    jsonl = "jsonl"
-    parquet = "parquet"
-
-
-_SUFFIX = {"phoenix": ".tsv", "icews": ".tab", "gdelt": ".tsv", "polecat": ".tsv", "plover": ".json",
-           "csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet"}
 _MEDIA = {".tsv": "text/tab-separated-values", ".tab": "text/tab-separated-values", ".json": "application/json",
           ".csv": "text/csv", ".jsonl": "application/x-ndjson", ".parquet": "application/vnd.apache.parquet"}
 
@@ -54,11 +42,11 @@ class CorrectionsKind(str, Enum):
 def export(
     request: Request,
     ds: Annotated[Dataset, Depends(dataset_params)],
-    format: Annotated[ExportFormat, Query(description="file format (see docs/datasets.md)")] = ExportFormat.csv,
+    format: Annotated[ExportFormat, Query(description="file format (see docs/datasets.md)")] = ExportFormat.CSV,
     header: Annotated[bool | None, Query(description="override the format's header convention")] = None,
     plover_lines: Annotated[bool, Query(description="plover: one JSON record per line")] = False,
 ) -> FileResponse:
-    suffix = ".jsonl" if format is ExportFormat.plover and plover_lines else _SUFFIX[format.value]
+    suffix = ".jsonl" if format is ExportFormat.PLOVER and plover_lines else EXPORT_SUFFIXES[format]
     handle, path = tempfile.mkstemp(prefix="eventcoder-export-", suffix=suffix)
     os.close(handle)
     state = state_of(request)

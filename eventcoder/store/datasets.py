@@ -15,6 +15,7 @@ from datetime import date
 from typing import Literal
 
 from eventcoder.errors import ConfigError
+from eventcoder.registry import DEFAULT_LINK_METHOD
 from eventcoder.store.eventstore import EventStore
 
 Level = Literal["linked", "article"]
@@ -149,7 +150,7 @@ LEFT JOIN (SELECT event_id, count(*) AS n FROM event_mentions GROUP BY event_id)
 
 
 def dataset_query(
-    *, level: str = "linked", method: str = "dyad", filters: EventFilter | None = None, ordered: bool = True,
+    *, level: str = "linked", method: str = DEFAULT_LINK_METHOD, filters: EventFilter | None = None, ordered: bool = True,
 ) -> tuple[str, list[object]]:
     """SQL and parameters for the dataset rows, ordered by date then id (unless not ``ordered``:
     for a query that counts, groups or sorts them again, which then need not sort twice).
@@ -173,7 +174,7 @@ def dataset_query(
 
 
 def iter_dataset(
-    store: EventStore, *, level: str = "linked", method: str = "dyad",
+    store: EventStore, *, level: str = "linked", method: str = DEFAULT_LINK_METHOD,
     filters: EventFilter | None = None, batch: int = 2000,
 ) -> Iterator[dict[str, object]]:
     """Stream dataset rows as dicts (a separate cursor, so the store stays usable)."""
