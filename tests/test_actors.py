@@ -86,3 +86,26 @@ def test_a_place_after_an_organisation_is_not_part_of_its_name(resolve):
     m = resolve("Dr. Raylton Chikwati, a study co-author from the University of Witwatersrand in South Africa, "
                 "said another risk factor is living in crowded housing.", "University")
     assert m is None or not m.text.endswith("South Africa")
+
+
+def test_definite_description_names_the_organisation_named_earlier(resolve):
+    memory = ArticleMemory()
+    first = resolve("Kenya refused to attend a hearing by the International Court of Justice over a dispute with Somalia.",
+                    "Court", memory)
+    assert first.actor.code.startswith("IGOUNO")
+    president = resolve("The court's president, Judge Joan Donoghue, rejected Kenya's request.", "president", memory)
+    assert president.actor.code == first.actor.code and president.resolved_by == "coreference"
+    court = resolve("The court regrets the decision of Kenya not to take part.", "court", memory)
+    assert court.actor.code == first.actor.code
+
+
+def test_definite_description_without_an_organisation_before_stays_unresolved(resolve):
+    m = resolve("The court's president rejected Kenya's request.", "president", ArticleMemory())
+    assert m is None or m.resolved_by != "coreference"
+
+
+def test_a_word_two_organisations_share_names_neither(resolve):
+    memory = ArticleMemory()
+    resolve("The European Union and the African Union met in Brussels.", "Union", memory)
+    m = resolve("The union said it would send observers.", "union", memory)
+    assert m is None or m.resolved_by != "coreference"

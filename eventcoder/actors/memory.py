@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from ..records import Actor
 
 
+_AMBIGUOUS = Actor(code="(ambiguous)", name="(ambiguous)")
+
+
 @dataclass(slots=True)
 class ArticleMemory:
     """Named actors seen so far in one article, for later short mentions.
@@ -19,6 +22,24 @@ class ArticleMemory:
 
     by_name: dict[str, Actor] = field(default_factory=dict)
     named: list[Actor] = field(default_factory=list)
+    by_org_word: dict[str, Actor] = field(default_factory=dict)
+
+    def remember_organisation(self, words: list[str], actor: Actor) -> None:
+        """Register the common nouns of an organisation's name ("court" of "International Court
+        of Justice"), so a later definite "the court" names the same organisation. A word two
+        organisations share names neither."""
+        for word in {w.lower() for w in words}:
+            known = self.by_org_word.get(word)
+            if known is None:
+                self.by_org_word[word] = actor
+            elif known.code != actor.code:
+                self.by_org_word[word] = _AMBIGUOUS
+
+    def organisation(self, nouns: list[str]) -> Actor | None:
+        """The one organisation named earlier whose name holds one of ``nouns`` (lower case)."""
+        found = {self.by_org_word[n].code: self.by_org_word[n] for n in nouns if n in self.by_org_word}
+        found.pop(_AMBIGUOUS.code, None)
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def remember(self, name_tokens: list[str], actor: Actor) -> None:
         if not name_tokens or actor.code is None:

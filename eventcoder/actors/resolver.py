@@ -131,6 +131,8 @@ class ActorResolver:
         hits = [h for h in self.scan(tokens) if _hit_counts(h, tokens)]
         name = [t.text for t in _person_name(tokens, hits)]
         actor, how = self._from_hits(hits, when)
+        if actor is not None and how in _ORGANISATION_HOWS:
+            _remember_organisation(memory, hits, tokens, actor)
         if actor is not None and how in ("person", "user-actor"):
             memory.remember(name or actor.name.split(), actor)
             return actor, how
@@ -150,6 +152,8 @@ class ActorResolver:
             if held is not None:
                 memory.remember(name, held[0])
                 return held
+        if remembered is None and _is_definite(tokens):  # "the court's president", "the court"
+            remembered = memory.organisation(_head_nouns(tokens))
         if remembered is None and actor is not None and _is_definite(tokens):
             remembered = memory.by_role(None, actor.sectors)
         if remembered is not None:
@@ -224,6 +228,26 @@ def _is_igo(actor: Actor) -> bool:
 def _active(people: tuple[Person, ...], when: date) -> Person | None:
     active = [p for p in people if p.active_on(when)]
     return active[0] if active else None
+
+
+_ORGANISATION_HOWS = frozenset({"igo", "ngo", "group", "group+country"})
+
+
+def _remember_organisation(memory: ArticleMemory, hits: Sequence[_Hit], tokens: Sequence[Any], actor: Actor) -> None:
+    """Let a later definite "the court" / "the union" name the organisation this phrase names."""
+    for hit in hits:
+        if hit.kind in ("igo", "group"):
+            words = [t.lower_ for t in tokens[hit.start : hit.end] if t.pos_ in {"NOUN", "PROPN"} and t.is_alpha]
+            memory.remember_organisation(words, actor)
+            return
+
+
+def _head_nouns(tokens: Sequence[Any]) -> list[str]:
+    """The phrase's head noun and its possessors' heads ("president" and "court" in "the court's
+    president"): the words a definite description of an organisation is made of."""
+    head = max(tokens, key=lambda t: t.i)
+    found = [t for t in tokens if t.i == head.i or (t.dep_ == "poss" and t.head.i == head.i)]
+    return [t.lower_ for t in found if t.pos_ in {"NOUN", "PROPN"} and t.is_alpha]
 
 
 def _is_definite(tokens: Sequence[Any]) -> bool:
