@@ -1,7 +1,8 @@
 """Flat, one-row-per-event output: the column list, the row builder and the JSONL / CSV writers.
 
 ``EVENT_COLUMNS`` is the stable public layout shared by the flat writers here and by the
-``events`` table of the store. Columns, in order:
+``events`` table of the store (both defined in :mod:`eventcoder.records`, which the store reads
+without depending on this output layer). Columns, in order:
 
 ======================  =====================================================================
 event_id, article_id    stable ids of the event and of the article it was coded from
@@ -42,118 +43,12 @@ from pathlib import Path
 from typing import TextIO
 
 from eventcoder.errors import EventcoderError
-from eventcoder.records import Event, Mention
+from eventcoder.records import EVENT_COLUMNS, SEPARATOR, Event, event_row
 
-_ACTOR_FIELDS: tuple[str, ...] = ("text", "name", "code", "country", "sectors", "resolved_by")
-
-EVENT_COLUMNS: tuple[str, ...] = (
-    "event_id",
-    "article_id",
-    "sentence_index",
-    "sentence",
-    "trigger",
-    "trigger_start",
-    "trigger_end",
-    *(f"source_{name}" for name in _ACTOR_FIELDS),
-    *(f"target_{name}" for name in _ACTOR_FIELDS),
-    "cameo_code",
-    "cameo_name",
-    "cameo_root",
-    "goldstein",
-    "quad_class",
-    "penta_class",
-    "plover_type",
-    "plover_mode",
-    "plover_context",
-    "modality",
-    "event_date",
-    "date_precision",
-    "date_how",
-    "location_name",
-    "location_country",
-    "location_admin1",
-    "lat",
-    "lon",
-    "geonames_id",
-    "location_how",
-    "attribution",
-    "quote",
-    "confidence",
-    "method",
-    "mention_sentences",
-    "issues",
-)
-
-SEPARATOR = "|"
-
-
-def _actor_part(prefix: str, mention: Mention | None) -> dict[str, object]:
-    """The six ``<prefix>_*`` columns of one mention (all None when there is no mention)."""
-    if mention is None:
-        return {f"{prefix}_{name}": None for name in _ACTOR_FIELDS}
-    actor = mention.actor
-    return {
-        f"{prefix}_text": mention.text,
-        f"{prefix}_name": actor.name,
-        f"{prefix}_code": actor.code,
-        f"{prefix}_country": actor.country,
-        f"{prefix}_sectors": SEPARATOR.join(actor.sectors),
-        f"{prefix}_resolved_by": mention.resolved_by,
-    }
-
-
-def _location_part(event: Event) -> dict[str, object]:
-    loc = event.location
-    if loc is None:
-        names = ("name", "country", "admin1")
-        return {**{f"location_{n}": None for n in names}, "lat": None, "lon": None,
-                "geonames_id": None, "location_how": None}
-    return {
-        "location_name": loc.name,
-        "location_country": loc.country,
-        "location_admin1": loc.admin1,
-        "lat": loc.lat,
-        "lon": loc.lon,
-        "geonames_id": loc.geonames_id,
-        "location_how": loc.how,
-    }
-
-
-def event_row(event: Event) -> dict[str, object]:
-    """One flat row for ``event``; keys are exactly ``EVENT_COLUMNS``, in that order."""
-    cameo = event.cameo
-    values: dict[str, object] = {
-        "event_id": event.id,
-        "article_id": event.article_id,
-        "sentence_index": event.sentence_index,
-        "sentence": event.sentence,
-        "trigger": event.trigger,
-        "trigger_start": event.trigger_start,
-        "trigger_end": event.trigger_end,
-        **_actor_part("source", event.source),
-        **_actor_part("target", event.target),
-        "cameo_code": cameo.code,
-        "cameo_name": cameo.name,
-        "cameo_root": cameo.root,
-        "goldstein": cameo.goldstein,
-        "quad_class": cameo.quad_class,
-        "penta_class": cameo.penta_class,
-        "plover_type": cameo.plover_type,
-        "plover_mode": cameo.plover_mode,
-        "plover_context": cameo.plover_context,
-        "modality": event.modality,
-        "event_date": event.date.value.isoformat(),
-        "date_precision": event.date.precision,
-        "date_how": event.date.how,
-        **_location_part(event),
-        "attribution": event.attribution,
-        "quote": event.quote,
-        "confidence": event.confidence,
-        "method": event.method,
-        "mention_sentences": SEPARATOR.join(str(i) for i in event.mentions),
-        "issues": SEPARATOR.join(event.issues),
-    }
-    return {name: values[name] for name in EVENT_COLUMNS}
+__all__ = [
+    "EVENT_COLUMNS", "SEPARATOR", "event_row", "open_output", "write_csv", "write_csv_header", "write_csv_rows",
+    "write_jsonl",
+]
 
 
 def write_jsonl(events: Iterable[Event], out: TextIO) -> int:

@@ -160,3 +160,118 @@ class Event:
     @property
     def reciprocal_key(self) -> tuple[str | None, str | None]:
         return (self.source.actor.country, self.target.actor.country if self.target else None)
+
+
+# -- the flat row of an event: the layout of the store's events table and of the JSONL/CSV output
+# (columns documented in eventcoder.output) ------------------------------------------------------
+
+_ACTOR_FIELDS: tuple[str, ...] = ("text", "name", "code", "country", "sectors", "resolved_by")
+
+EVENT_COLUMNS: tuple[str, ...] = (
+    "event_id",
+    "article_id",
+    "sentence_index",
+    "sentence",
+    "trigger",
+    "trigger_start",
+    "trigger_end",
+    *(f"source_{name}" for name in _ACTOR_FIELDS),
+    *(f"target_{name}" for name in _ACTOR_FIELDS),
+    "cameo_code",
+    "cameo_name",
+    "cameo_root",
+    "goldstein",
+    "quad_class",
+    "penta_class",
+    "plover_type",
+    "plover_mode",
+    "plover_context",
+    "modality",
+    "event_date",
+    "date_precision",
+    "date_how",
+    "location_name",
+    "location_country",
+    "location_admin1",
+    "lat",
+    "lon",
+    "geonames_id",
+    "location_how",
+    "attribution",
+    "quote",
+    "confidence",
+    "method",
+    "mention_sentences",
+    "issues",
+)
+
+SEPARATOR = "|"
+
+
+def _actor_part(prefix: str, mention: Mention | None) -> dict[str, object]:
+    """The six ``<prefix>_*`` columns of one mention (all None when there is no mention)."""
+    if mention is None:
+        return {f"{prefix}_{name}": None for name in _ACTOR_FIELDS}
+    actor = mention.actor
+    return {
+        f"{prefix}_text": mention.text,
+        f"{prefix}_name": actor.name,
+        f"{prefix}_code": actor.code,
+        f"{prefix}_country": actor.country,
+        f"{prefix}_sectors": SEPARATOR.join(actor.sectors),
+        f"{prefix}_resolved_by": mention.resolved_by,
+    }
+
+
+def _location_part(event: Event) -> dict[str, object]:
+    loc = event.location
+    if loc is None:
+        names = ("name", "country", "admin1")
+        return {**{f"location_{n}": None for n in names}, "lat": None, "lon": None,
+                "geonames_id": None, "location_how": None}
+    return {
+        "location_name": loc.name,
+        "location_country": loc.country,
+        "location_admin1": loc.admin1,
+        "lat": loc.lat,
+        "lon": loc.lon,
+        "geonames_id": loc.geonames_id,
+        "location_how": loc.how,
+    }
+
+
+def event_row(event: Event) -> dict[str, object]:
+    """One flat row for ``event``; keys are exactly ``EVENT_COLUMNS``, in that order."""
+    cameo = event.cameo
+    values: dict[str, object] = {
+        "event_id": event.id,
+        "article_id": event.article_id,
+        "sentence_index": event.sentence_index,
+        "sentence": event.sentence,
+        "trigger": event.trigger,
+        "trigger_start": event.trigger_start,
+        "trigger_end": event.trigger_end,
+        **_actor_part("source", event.source),
+        **_actor_part("target", event.target),
+        "cameo_code": cameo.code,
+        "cameo_name": cameo.name,
+        "cameo_root": cameo.root,
+        "goldstein": cameo.goldstein,
+        "quad_class": cameo.quad_class,
+        "penta_class": cameo.penta_class,
+        "plover_type": cameo.plover_type,
+        "plover_mode": cameo.plover_mode,
+        "plover_context": cameo.plover_context,
+        "modality": event.modality,
+        "event_date": event.date.value.isoformat(),
+        "date_precision": event.date.precision,
+        "date_how": event.date.how,
+        **_location_part(event),
+        "attribution": event.attribution,
+        "quote": event.quote,
+        "confidence": event.confidence,
+        "method": event.method,
+        "mention_sentences": SEPARATOR.join(str(i) for i in event.mentions),
+        "issues": SEPARATOR.join(event.issues),
+    }
+    return {name: values[name] for name in EVENT_COLUMNS}

@@ -57,9 +57,10 @@ class CorrectionRules:
 
     @classmethod
     def load(cls) -> CorrectionRules:
-        from eventcoder.export_formats import Tables
+        from eventcoder.lexicon import default_data_dir, read_tsv
 
-        countries = {cameo: iso3 for iso3, cameo in Tables.default().cameo_country.items() if cameo}
+        cameo_of = {r["iso3"]: r["cameo"] for r in read_tsv(default_data_dir() / "countries.tsv")}
+        countries = {cameo: iso3 for iso3, cameo in cameo_of.items() if cameo}
         return cls(CodeTables.load(), countries)
 
     def actor(self, side: str, code: str | None, name: str | None) -> dict[str, object]:

@@ -18,8 +18,7 @@ import duckdb
 
 from eventcoder.actors.unknown import UnknownMention
 from eventcoder.errors import StoreError
-from eventcoder.output import EVENT_COLUMNS, event_row
-from eventcoder.records import Article, Event, Rejection
+from eventcoder.records import EVENT_COLUMNS, Article, Event, Rejection, event_row
 from eventcoder.store.schema import MIGRATIONS, SCHEMA_VERSION_DDL, TABLES, latest_version
 
 DEFAULT_DB_PATH = "eventcoder.duckdb"
