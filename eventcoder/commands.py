@@ -40,14 +40,8 @@ def cmd_code(args: argparse.Namespace) -> int:
         )
         if sys.stderr.isatty() and not args.quiet:
             sys.stderr.write("\n")
-        for line in summary.lines():
+        for line in summary.lines():  # the run, then the linking of its events
             print(line, file=sys.stderr)
-        # the same real-world event told by several articles → one linked event; also when nothing
-        # new was coded: a run killed while linking left its events for this one
-        from .link import link_pending
-
-        for link in link_pending(store):
-            print(link.line(), file=sys.stderr)
         print(f"store: {settings.db} {store.counts()}", file=sys.stderr)
     return 1 if summary.rejections else 0
 

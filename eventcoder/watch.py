@@ -6,7 +6,8 @@ Each poll is one run in the store's ``runs`` table. Feeds are fetched with condi
 is never fetched again, across restarts. A page that could not be fetched is retried on later
 polls, up to ``max_attempts`` times. Before coding, the article id is checked against the store,
 so an article is never coded twice even if the process was killed between storing it and logging
-its entry.
+its entry. Pages are coded and stored by ``eventcoder.run.code_inputs``, which links the new
+events to those already stored, as ``eventcoder code`` does.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from eventcoder import __version__
@@ -29,6 +30,7 @@ from eventcoder.ingest.feeds import Feed, FeedEntry, parse_feed
 from eventcoder.ingest.html import html_to_article
 from eventcoder.pipeline import Pipeline
 from eventcoder.records import Article, Rejection
+from eventcoder.run import Outcome, RunRecord, code_inputs
 from eventcoder.settings import Settings
 from eventcoder.store import EventStore
 
@@ -172,22 +174,14 @@ class Watcher:
 
     def poll(self) -> PollSummary:
         """One pass over every source; returns what it found and did."""
-        run_id = self.store.start_run(config={**asdict(self.settings), "command": "watch", "sources": self.sources},
-                                      version=__version__)
-        summary = PollSummary(run_id)
-        started = time.perf_counter()
-        status = "failed"
-        try:
+        with RunRecord(self.store, self.settings, command="watch", sources=self.sources) as run:
+            summary = PollSummary(run.run_id)
             keys, urls = self.state.done()
             for source in self.sources:
-                self._poll_source(source, summary, keys, urls)
-            status = "ok"
-        finally:
-            self.store.finish_run(run_id, articles=summary.coded, sentences=0, events=summary.events,
-                                  rejections=summary.rejected, seconds=time.perf_counter() - started, status=status)
+                self._poll_source(source, summary, keys, urls, run)
         return summary
 
-    def _poll_source(self, source: str, summary: PollSummary, keys: set[str], urls: set[str]) -> None:
+    def _poll_source(self, source: str, summary: PollSummary, keys: set[str], urls: set[str], run: RunRecord) -> None:
         etag, modified = self.state.validators(source)
         response = fetch(source, timeout=self.options.timeout, max_bytes=self.settings.max_bytes,
                          etag=etag, modified=modified)
@@ -207,7 +201,7 @@ class Watcher:
         summary.new += len(fresh)
         first_by_url: dict[str, FeedEntry] = {}
         repeats = [e for e in fresh if e.url and first_by_url.setdefault(e.url, e) is not e]
-        self._handle([e for e in fresh if e not in repeats], source, summary)
+        self._handle([e for e in fresh if e not in repeats], source, summary, run)
         if repeats:  # another entry of this poll has the same page: it was fetched once
             summary.known += len(repeats)
             self.state.log_items([(e, source, None, "known", "same URL as another entry") for e in repeats],
@@ -216,10 +210,10 @@ class Watcher:
         urls.update(e.url for e in fresh if e.url)
         self.state.log_poll(source, summary.run_id, "ok", response, len(feed.entries), len(fresh))
 
-    def _handle(self, entries: list[FeedEntry], source: str, summary: PollSummary) -> None:
+    def _handle(self, entries: list[FeedEntry], source: str, summary: PollSummary, run: RunRecord) -> None:
         """Fetch, read, code and store the entries' pages; log every entry's outcome."""
         log: list[tuple[FeedEntry, str, str | None, str, str]] = []
-        to_code: list[tuple[FeedEntry, Article]] = []
+        to_code: list[tuple[FeedEntry, Article | Rejection]] = []
         with ThreadPoolExecutor(max_workers=max(1, self.options.fetchers)) as pool:
             pages = list(pool.map(self._read_entry, entries))
         batch_ids: set[str] = set()
@@ -228,16 +222,17 @@ class Watcher:
                 summary.failed += 1
                 log.append((entry, source, None, "failed", item))
             elif isinstance(item, Rejection):
-                self.store.add_rejection(item, run_id=summary.run_id)
                 summary.rejected += 1
                 log.append((entry, source, item.article_id, "rejected", item.reason))
+                to_code.append((entry, item))  # stored with the run's other rejections
             elif item.id in batch_ids or self.store.has_article(item.id):
                 summary.known += 1
                 log.append((entry, source, item.id, "known", ""))
             else:
                 batch_ids.add(item.id)
                 to_code.append((entry, item))
-        log.extend(self._code(to_code, source, summary))
+        if to_code:
+            log.extend(self._code(to_code, source, summary, run))
         if log:
             self.state.log_items(log, summary.run_id)
 
@@ -252,23 +247,29 @@ class Watcher:
         return html_to_article(response.body, origin=entry.url, options=self.ingest, url=entry.url,
                                fallback=entry.published, fallback_how="feed", extra=extra)
 
-    def _code(self, items: list[tuple[FeedEntry, Article]], source: str, summary: PollSummary) -> list[tuple[FeedEntry, str, str | None, str, str]]:
+    def _code(self, items: list[tuple[FeedEntry, Article | Rejection]], source: str, summary: PollSummary,
+              run: RunRecord) -> list[tuple[FeedEntry, str, str | None, str, str]]:
+        """Code and store the pages read (and record those rejected), then link the new events."""
+        outcomes: dict[str, Outcome] = {}
+        articles = [item for _, item in items if isinstance(item, Article)]
+        stored = code_inputs([item for _, item in items], settings=self.settings, store=self.store,
+                             pipeline=self.pipeline if articles else None, run=run,
+                             on_outcome=lambda o: outcomes.setdefault(o.article_id, o))
+        summary.events += stored.events
         log: list[tuple[FeedEntry, str, str | None, str, str]] = []
-        size = max(1, self.settings.batch_size)
-        for start in range(0, len(items), size):
-            chunk = items[start:start + size]
-            results = list(self.pipeline.code_articles([article for _, article in chunk]))
-            good = [r for r in results if r.rejection is None]
-            summary.events += self.store.add_articles(((r.article, r.events) for r in good), run_id=summary.run_id,
-                                                      unknown=[u for r in good for u in r.unknown])
-            for (entry, article), result in zip(chunk, results):
-                if result.rejection is not None:
-                    self.store.add_rejection(result.rejection, run_id=summary.run_id)
-                    summary.rejected += 1
-                    log.append((entry, source, article.id, "rejected", result.rejection.reason))
-                else:
-                    summary.coded += 1
-                    log.append((entry, source, article.id, "coded", f"{len(result.events)} events"))
+        for entry, article in items:
+            outcome = outcomes.get(article.id) if isinstance(article, Article) else None
+            if outcome is None:
+                continue
+            if outcome.status == "rejected":
+                summary.rejected += 1
+                log.append((entry, source, article.id, "rejected", outcome.reason))
+            elif outcome.status == "already_stored":
+                summary.known += 1
+                log.append((entry, source, article.id, "known", ""))
+            else:
+                summary.coded += 1
+                log.append((entry, source, article.id, "coded", f"{len(outcome.events)} events"))
         return log
 
     def run(self, *, every: float, max_polls: int | None = None, report: Callable[[PollSummary], None] | None = None,

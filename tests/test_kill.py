@@ -161,7 +161,7 @@ def coded(tmp_path_factory, pipeline) -> Path:
     path = tmp_path_factory.mktemp("kill") / "coded.duckdb"
     with EventStore(path) as store:
         code_inputs([str(p) for p in INPUTS], settings=Settings(db=str(path), extractor="rules"),
-                    store=store, pipeline=pipeline)
+                    store=store, pipeline=pipeline, link=False)
     return path
 
 

@@ -22,7 +22,7 @@ LINES = CORPUS.read_text(encoding="utf-8").splitlines()
 def code_corpus(store: EventStore, pipeline, path: Path) -> None:
     from eventcoder.run import code_inputs
 
-    code_inputs([str(path)], settings=Settings(db=store.path), store=store, pipeline=pipeline)
+    code_inputs([str(path)], settings=Settings(db=store.path), store=store, pipeline=pipeline, link=False)
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +134,7 @@ def test_link_without_a_method_links_every_method_left_pending(store: EventStore
                                  "text": "Russia accused Ukraine of shelling civilians in Donetsk on Friday."}) + "\n")
     from eventcoder.run import code_inputs
 
-    code_inputs([str(extra)], settings=Settings(db=store.path), store=store, pipeline=pipeline)
+    code_inputs([str(extra)], settings=Settings(db=store.path), store=store, pipeline=pipeline, link=False)
     path = store.path
     store.close()
     assert main(["link", "--db", path]) == 0

@@ -158,6 +158,29 @@ def test_failed_pages_are_retried_and_known_articles_are_not_recoded(site, tmp_p
     store.close()
 
 
+def test_two_pages_reporting_one_event_are_linked_by_the_poll(site, tmp_path, pipeline):
+    site.pages.update(PAGES)
+    site.pages["/other/china-japan.html"] = _page(
+        "Beijing rebukes Tokyo", "2021-03-02T11:30:00Z",
+        "BEIJING - China on Monday criticized Japan over the islands both countries claim in the East China Sea.",
+        "Officials in Tokyo did not comment.")
+    site.items = [("g2", "/news/china-japan.html", "China criticizes Japan"),
+                  ("o7", "/other/china-japan.html", "Beijing rebukes Tokyo")]
+    store, watcher = _watcher(tmp_path / "linked.duckdb", site, pipeline)
+    assert watcher.poll().coded == 2
+    events = store.query("SELECT e.event_id, e.article_id FROM events e WHERE source_code = 'CHN' "
+                         "AND target_code = 'JPN' AND cameo_code LIKE '11%'")
+    assert len({e["article_id"] for e in events}) == 2  # each page reports the criticism
+    unlinked = store.query("SELECT count(*) AS n FROM events WHERE event_id NOT IN "
+                           "(SELECT event_id FROM event_links WHERE method = 'dyad')")
+    assert unlinked[0]["n"] == 0  # every event is linked after the poll, as after `eventcoder code`
+    links = {r["link_id"] for r in store.query("SELECT link_id FROM event_links WHERE method = 'dyad' AND event_id IN "
+                                               f"({', '.join(repr(e['event_id']) for e in events)})")}
+    assert len(links) == 1  # one real-world event told by two outlets
+    assert store.query("SELECT num_articles FROM linked_events WHERE link_id = ?", [links.pop()])[0]["num_articles"] == 2
+    store.close()
+
+
 def test_watch_cli_polls_once(site, tmp_path):
     site.pages.update(PAGES)
     site.items = [("g2", "/news/china-japan.html", "China criticizes Japan")]

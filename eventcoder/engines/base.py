@@ -17,7 +17,7 @@ from typing import IO, Protocol, Union
 
 from eventcoder.ingest import IngestOptions
 from eventcoder.pipeline import ArticleResult
-from eventcoder.records import Rejection
+from eventcoder.records import Article, Rejection
 from eventcoder.settings import Settings
 
 ENGINES: tuple[str, ...] = ("local", "ray")
@@ -43,13 +43,18 @@ Item = Union[ArticleResult, Rejection, Skipped, Checkpoint]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Job:
-    """One coding job: what to read, how, and which article ids to leave out."""
+    """One coding job: what to read, how, and which article ids to leave out.
+
+    ``records``: articles (and rejections) already read, coded instead of reading ``paths``
+    (the HTTP API and ``watch`` read their own; only the local engine takes them).
+    """
 
     paths: Sequence[str]
     settings: Settings
     options: IngestOptions
     known: frozenset[str] | set[str] = frozenset()
     stdin: IO[bytes] | None = None
+    records: Sequence[Article | Rejection] | None = None
 
 
 @dataclass(frozen=True, slots=True)

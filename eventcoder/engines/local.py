@@ -51,7 +51,8 @@ def default_workers() -> int:
 def ingest(job: Job) -> Iterator[Article | Rejection | Skipped]:
     """Articles not yet stored, each once; Rejections and Skipped markers in between."""
     seen: set[str] = set()
-    for item in read_inputs(job.paths, job.options, stdin=job.stdin):
+    items = job.records if job.records is not None else read_inputs(job.paths, job.options, stdin=job.stdin)
+    for item in items:
         if isinstance(item, Rejection):
             yield item
         elif item.id in job.known or item.id in seen:

@@ -20,7 +20,7 @@ from eventcoder.engines.base import Checkpoint, Item, Job, Skipped, WorkerStats,
 from eventcoder.engines.local import default_workers
 from eventcoder.engines.shards import Shard, plan_shards, read_shard
 from eventcoder.engines.spool import Spool
-from eventcoder.errors import EventcoderError
+from eventcoder.errors import ConfigError, EventcoderError
 from eventcoder.ingest import IngestOptions
 from eventcoder.pipeline import ArticleResult, Pipeline
 from eventcoder.records import Article, Rejection
@@ -91,6 +91,8 @@ class RayEngine:
         return self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
 
     def run(self, job: Job) -> Iterator[Item]:
+        if job.records is not None:
+            raise ConfigError("the ray engine reads input files; code articles already read with the local engine")
         shards: list[Shard] = []
         for item in plan_shards(job.paths, settings=job.settings, options=job.options, shard_size=self.shard_size):
             if isinstance(item, Rejection):

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from eventcoder import __version__
 from eventcoder.ingest.jsonl import record_to_article
 from eventcoder.ingest.options import IngestOptions
 from eventcoder.records import Article, Rejection
+from eventcoder.run import Outcome, code_inputs
 from eventcoder.server.errors import ApiError
 from eventcoder.server.rows import correction_full
 from eventcoder.server.state import ServerState, require_writer, state_of
@@ -95,45 +94,21 @@ def _to_articles(items: list[ArticleIn], options: IngestOptions, stamp: str) -> 
     return out
 
 
-def _code_and_store(state: ServerState, store: EventStore, parsed: list[Article | Rejection]) -> list[dict[str, Any]]:
-    fresh = [a for a in parsed if isinstance(a, Article) and not store.has_article(a.id)]
-    results = list(state.pipeline().code_articles(fresh)) if fresh else []
-    run_id = store.start_run(config={**asdict(state.settings), "via": "http"}, version=__version__)
-    started, coded = time.perf_counter(), {r.article.id: r for r in results}
-    counts = {"articles": 0, "sentences": 0, "events": 0, "rejections": 0}
-    out: list[dict[str, Any]] = []
-    for item in parsed:
-        if isinstance(item, Rejection):
-            store.add_rejection(item, run_id=run_id)
-            counts["rejections"] += 1
-            out.append({"article_id": item.article_id, "status": "rejected", "reason": item.reason, "detail": item.detail})
-            continue
-        result = coded.get(item.id)
-        if result is None:
-            out.append({"article_id": item.id, "status": "already_stored", "events": []})
-        elif result.rejection is not None:
-            store.add_rejection(result.rejection, run_id=run_id)
-            counts["rejections"] += 1
-            out.append({"article_id": item.id, "status": "rejected", "reason": result.rejection.reason,
-                        "detail": result.rejection.detail})
-        else:
-            conflicts: list[Rejection] = []
-            counts["events"] += store.add_articles([(result.article, result.events)], run_id=run_id,
-                                                   conflicts=conflicts, unknown=result.unknown)
-            if conflicts:  # the same outlet and id as a stored article, with other text
-                counts["rejections"] += 1
-                out.append({"article_id": item.id, "status": "rejected", "reason": conflicts[0].reason,
-                            "detail": conflicts[0].detail})
-                continue
-            counts["articles"] += 1
-            counts["sentences"] += result.sentences
-            out.append({"article_id": item.id, "status": "coded", "events": [e.id for e in result.events]})
-    store.finish_run(run_id, seconds=time.perf_counter() - started, **counts)
-    if counts["articles"]:
-        from eventcoder.link import link_pending
+def _answer(item: Article | Rejection, outcomes: dict[str, Outcome]) -> dict[str, Any]:
+    """One article's entry in the answer: coded (with its event ids), already_stored or rejected."""
+    if isinstance(item, Rejection):
+        return {"article_id": item.article_id, "status": "rejected", "reason": item.reason, "detail": item.detail}
+    outcome = outcomes[item.id]
+    if outcome.status == "rejected":
+        return {"article_id": item.id, "status": "rejected", "reason": outcome.reason, "detail": outcome.detail}
+    return {"article_id": item.id, "status": outcome.status, "events": list(outcome.events)}
 
-        link_pending(store)
-    return out
+
+def _code_and_store(state: ServerState, store: EventStore, parsed: list[Article | Rejection]) -> list[dict[str, Any]]:
+    outcomes: dict[str, Outcome] = {}
+    code_inputs(parsed, settings=state.settings, store=store, pipeline=state.pipeline(), run_config={"via": "http"},
+                on_outcome=lambda o: outcomes.setdefault(o.article_id, o))
+    return [_answer(item, outcomes) for item in parsed]
 
 
 @router.post("/articles", status_code=200, summary="Code new articles and store them (token required)",
