@@ -8,7 +8,7 @@ Without ``--db`` a store of ``--events`` events is built first: the bundled exam
 real pipeline, then their rows copied in SQL with new ids (copy ``i`` gets ``md5(id:i)[:16]`` and
 dates shifted by ``i mod 3650`` days, ten years), plus one event dated 9999-12-31 (the date that
 made ``/series?by=day`` fill 2.9 million days). The server runs as a subprocess on a free loopback
-port with a token. While ``--clients`` threads send ``--requests`` requests each (keep-alive; a mix
+port with a token. While ``--clients`` client processes (``--threads``: threads of this one) send ``--requests`` requests each (keep-alive; a mix
 of /events pages, /events?text=, /events/{id}, /series and /health), abuse threads send 100 MB
 chunked bodies without a token, oversize bodies with one (declared and chunked), series over the
 whole span and broad text searches; a second round repeats the load on the now warm server.
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import select
@@ -223,30 +224,40 @@ def _path(kind: str, rng: random.Random, ids: list[str]) -> str:
     return kind.split("?")[0] + "?" + urllib.parse.urlencode(query)
 
 
-def load(port: int, ids: list[str], clients: int, per_client: int, seed: int) -> list[tuple[str, int, float]]:
-    """``clients`` threads, each ``per_client`` requests on one keep-alive connection."""
-    results: list[tuple[str, int, float]] = []
+def _client(port: int, ids: list[str], per_client: int, seed: int) -> list[tuple[str, int, float]]:
+    """One client: ``per_client`` requests of the mix on one keep-alive connection."""
+    rng = random.Random(seed)
     kinds = [k for k, w in MIX for _ in range(w)]
+    out: list[tuple[str, int, float]] = []
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    for _ in range(per_client):
+        kind = rng.choice(kinds)
+        started = time.perf_counter()
+        try:
+            status = request(port, _path(kind, rng, ids), conn)[0]
+        except (OSError, http.client.HTTPException):
+            status, conn = 599, http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        out.append((kind, status, (time.perf_counter() - started) * 1000))
+    conn.close()
+    return out
 
-    def client(n: int) -> None:
-        rng = random.Random(seed + n)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        for _ in range(per_client):
-            kind = rng.choice(kinds)
-            started = time.perf_counter()
-            try:
-                status = request(port, _path(kind, rng, ids), conn)[0]
-            except (OSError, http.client.HTTPException):
-                status, conn = 599, http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-            results.append((kind, status, (time.perf_counter() - started) * 1000))
-        conn.close()
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+def load(port: int, ids: list[str], clients: int, per_client: int, seed: int,
+         threads: bool = False) -> list[tuple[str, int, float]]:
+    """``clients`` clients at once, each a process of its own (as real clients are), or with
+    ``threads`` a thread of this process (their timings then include waiting for this
+    process's interpreter lock)."""
+    jobs = [(port, ids, per_client, seed + n) for n in range(clients)]
+    if threads:
+        results: list[tuple[str, int, float]] = []
+        workers = [threading.Thread(target=lambda job=job: results.extend(_client(*job))) for job in jobs]
+        for t in workers:
+            t.start()
+        for t in workers:
+            t.join()
+        return results
+    with multiprocessing.get_context("fork").Pool(clients) as pool:
+        return [row for rows in pool.starmap(_client, jobs) for row in rows]
 
 
 # -- the abuse ----------------------------------------------------------------------------------------
@@ -377,7 +388,7 @@ def run_load(server: Server, args: argparse.Namespace) -> list[dict[str, object]
         attacker = threading.Thread(target=lambda: abuses.extend(abuse(server.port, args.body_mb)))
         if n == 0:
             attacker.start()
-        results = load(server.port, ids, args.clients, args.requests, args.seed + 1000 * n)
+        results = load(server.port, ids, args.clients, args.requests, args.seed + 1000 * n, threads=args.threads)
         if n == 0:
             attacker.join()
         report = summarise(results, abuses, server.rss[first_sample:], events, time.perf_counter() - started)
@@ -393,6 +404,7 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=50, help="requests per client")
+    parser.add_argument("--threads", action="store_true", help="clients as threads of this process, not processes")
     parser.add_argument("--body-mb", type=int, default=100, help="size of the abusive uploads")
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=2, help="load rounds: the first on a cold server with the "

@@ -22,6 +22,9 @@ MAX_BODY_BYTES = 5_000_000
 HEAVY_SLOTS = 1  # analyses (pandas) and exports at once: each holds the dataset in memory, and
 # their Python loops hold the GIL, so a second one would add memory, not speed
 HEAVY_WAIT = 120.0  # seconds a request waits for a slot before 503
+READ_SLOTS = 3  # store reads at once: DuckDB runs each on every core, and turning rows into JSON
+# holds the GIL, so more at once only make every request (and /health on the event loop) wait
+# longer for the interpreter; the others wait on a semaphore, which costs nothing
 
 
 @dataclass(slots=True, kw_only=True)
@@ -48,6 +51,7 @@ class ServerState:
     _rules_lock: threading.Lock = field(default_factory=threading.Lock)
     cache: AnswerCache = field(default_factory=AnswerCache)
     _heavy: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(HEAVY_SLOTS))
+    _reads: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(READ_SLOTS))
     _pipeline: Any = None
     _rules: Any = None
     _nlp: Any = None
@@ -75,15 +79,21 @@ class ServerState:
 
     @contextmanager
     def reading(self) -> Iterator[EventStore]:
-        """A read-only store on a cursor of its own, closed afterwards."""
-        with self._open_lock:
-            if self._readers is None:
-                raise ApiError(503, "the store is not open (the server is starting or stopping)")
-            reader = self._readers.reader()
+        """A read-only store on a cursor of its own, closed afterwards; at most ``READ_SLOTS``
+        at once (the rest wait, then 503 after ``HEAVY_WAIT`` seconds)."""
+        if not self._reads.acquire(timeout=HEAVY_WAIT):
+            raise ApiError(503, "the server is busy; retry in a moment", code="busy", headers={"Retry-After": "5"})
         try:
-            yield reader
+            with self._open_lock:
+                if self._readers is None:
+                    raise ApiError(503, "the store is not open (the server is starting or stopping)")
+                reader = self._readers.reader()
+            try:
+                yield reader
+            finally:
+                reader.close()
         finally:
-            reader.close()
+            self._reads.release()
 
     @contextmanager
     def writing(self) -> Iterator[EventStore]:
