@@ -34,18 +34,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .verbdict import (
-    Element,
-    NounPhrase,
-    PrepPhrase,
-    Slot,
-    SynsetRef,
-    VerbDictionary,
-    VerbEntry,
-    VerbForm,
-    VerbPattern,
-    Word,
-)
+from .verbdict import VerbDictionary, lookup
+from .verbrecords import Element, NounPhrase, PrepPhrase, Slot, SynsetRef, VerbPattern, Word
 
 CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass"})
 VERBAL_ONLY_DEPS = frozenset({"conj", "acl"})  # clause boundaries when the dependent is a verb
@@ -72,56 +62,6 @@ class VerbCoding:
     line_no: int
     weight: tuple[int, int] = field(default=(-1, -1), compare=False)  # (literal words, elements) matched
     slots: frozenset[str] = field(default=frozenset(), compare=False)  # "$"/"+" written in the pattern
-
-
-# ----------------------------------------------------------------------------- finding the verb
-
-
-def _same(word: str, token: Any) -> bool:
-    return word in (token.text.upper(), token.lemma_.upper())
-
-
-def _keys(token: Any) -> list[str]:
-    keys = [token.text.upper(), token.lemma_.upper()]
-    doc, i = token.doc, token.i
-    if i >= 2 and doc[i - 1].text == "-":  # "re-arrest" split by the tokenizer
-        keys = [f"{doc[i - 2].text.upper()}-{key}" for key in keys] + keys
-    return list(dict.fromkeys(keys))
-
-
-def _context(form: VerbForm, token: Any) -> frozenset[int] | None:
-    """Indices of the words around ``token`` that complete the multi-word ``form``, or None."""
-    doc, used = token.doc, []
-    if form.after:
-        n = len(form.after)
-        particles = sorted((c for c in token.children if c.dep_ == "prt" and c.i > token.i), key=lambda c: c.i)
-        following = [doc[j] for j in range(token.i + 1, min(token.i + 1 + n, len(doc)))]
-        for candidate in (particles[:n], following):
-            if len(candidate) == n and all(_same(w, t) for w, t in zip(form.after, candidate)):
-                used += candidate
-                break
-        else:
-            return None
-    if form.before:
-        preceding = [doc[j] for j in range(token.i - 1, -1, -1) if doc[j].text != "-"][: len(form.before)]
-        if len(preceding) != len(form.before) or not all(_same(w, t) for w, t in zip(form.before, reversed(preceding))):
-            return None
-        used += preceding
-    return frozenset(t.i for t in used)
-
-
-def lookup(vdict: VerbDictionary, token: Any) -> tuple[VerbEntry, frozenset[int]] | None:
-    """The entry for ``token`` and the indices of the other words of a multi-word verb."""
-    pairs = [pair for key in _keys(token) for pair in vdict.index.get(key, ())]
-    best: tuple[VerbEntry, frozenset[int]] | None = None
-    for form, entry in pairs:
-        if form.before or form.after:
-            used = _context(form, token)
-            if used is not None and (best is None or len(used) > len(best[1])):
-                best = (entry, used)
-    if best is not None:
-        return best
-    return next(((entry, frozenset()) for form, entry in pairs if not (form.before or form.after)), None)
 
 
 # ----------------------------------------------------------------------------- the verb's phrase
