@@ -40,3 +40,16 @@ class StageError(EventcoderError):
         self.stage = stage
         self.article_id = article_id
         self.cause = cause
+
+
+class TimeLimitError(EventcoderError):
+    """Coding one article took longer than the setting ``article_seconds``; it becomes a rejection."""
+
+
+class StageTypeError(EventcoderError):
+    """A pipeline stage takes or returns the wrong record type: a bug in the stage list, not in an article."""
+
+    def __init__(self, stage: str, problem: str) -> None:
+        super().__init__(f"stage {stage!r} {problem}: each stage takes the record the stage before it "
+                         "returns and returns its declared output (see eventcoder/stages/)")
+        self.stage = stage

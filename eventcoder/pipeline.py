@@ -1,50 +1,101 @@
-"""The Pipeline: named stages from an Article to its Events.
+"""The Pipeline: an Article through an ordered list of named stages to its Events.
 
-parse → actors → relations → classify → modality → learned → when → where → merge
+The stage lists are below: ``eventcoder_stages`` (the default; extractor "gate" or "rules") and
+``petrarch_stages`` (PETRARCH-2 semantics, for its validation records). With the gate::
+
+    sentences → actors → focus → unknown → relations → classify → modality → learned-variants
+      → implicit-targets → gate → events → background → merge
+
+Each stage is a small callable in ``eventcoder/stages/`` that takes one typed record and returns
+the next (``Parsed`` → ``Sentences`` → ``ActorTables`` → ``Triples`` → ``Candidates`` →
+``Events``); ``docs/pipeline.md`` describes them all. Parsing (spaCy, in batches) comes first.
+The runner checks that the list fits together and that each stage returns its declared record,
+naming the stage when not. A failure inside a stage becomes a Rejection naming the stage and the
+article; the run goes on.
 
 Models and dictionaries are loaded once when the Pipeline is built and belong to it (no
-module-level caches), so each worker process builds its own. A failure inside a stage becomes a
-Rejection naming the stage and the article; the run goes on.
+module-level caches), so each worker process builds its own.
 """
 
 from __future__ import annotations
 
 import time
-from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .actors import ActorResolver, ArticleMemory
-from .actors.unknown import UnknownMention, unknown_mentions
-from .errors import ConfigError, EventcoderError, InputError, StageError
-from .extract.candidates import BLOCK_DEFAULTS, is_background, gate_candidates, learned_variants, implicit_recipient, with_implicit_targets
-from .extract.focus import ArticleFocus, article_focus, fill_countries
-from .extract.gate import Gate
-from .extract.pairs import pair_candidates
-from .extract.pronouns import resolve_pronouns
-from .events.coding import Coded, apply_modality, classify, distinct_events, merge_events
+from .actors.heads import find_actors
+from .actors.unknown import UnknownMention
+from .errors import ConfigError, EventcoderError, InputError, StageError, TimeLimitError
 from .events.ontology import CodeTables
 from .events.verbdict import VerbDictionary
-from .petrarch.discards import Discards, IssueDictionary, read_issues
+from .extract.candidates import BLOCK_DEFAULTS
+from .extract.gate import Gate
 from .gazetteer import Gazetteer
 from .ingest.admit import admit
-from .learned.recode import recode
 from .lexicon import Lexicon
 from .nlp import load_model
+from .petrarch.discards import Discards, IssueDictionary, read_issues
 from .records import Article, Event, Mention, Rejection, stable_id
-from .relations import ActorTable, Triple, find_triples
+from .relations import ActorTable
 from .settings import Settings
+from .stages import (
+    Background, BuildEvents, Classify, Collect, Discard, Distinct, Events, FindActors, Focus, ImplicitTargets,
+    Learned, LearnedVariants, LogActors, Merge, Modality, Parsed, Relations, SelectSentences, Stage,
+    UnknownActors, check_chain, check_output,
+)
+from .stages import Gate as GateStage
 from .when import DateResolver
-from .where import locate
 
-STAGES = ("parse", "actors", "relations", "classify", "modality", "learned", "gate", "when", "where", "merge")
-_HEAD_POS = frozenset({"PROPN", "NOUN", "PRON"})
-_RECENT = 6  # parties remembered for implicit recipients, nearest first
-_NAMED_ENTS = frozenset({"PERSON", "ORG"})
-_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "npadvmod", "nummod"})
+
+def eventcoder_stages(p: Pipeline) -> list[Stage]:
+    """The default stage list. With the gate (extractor "gate"), the gate decides among many
+    candidates; on the rule path (extractor "rules") every coded triple is an event."""
+    gate = p.gate is not None
+    stages: list[Stage] = [SelectSentences(p.settings.max_sentence_chars), FindActors(p.resolver)]
+    if gate:
+        stages.append(Focus(p.lexicon))
+    if p.actor_log is not None:
+        stages.append(LogActors(p.actor_log))
+    stages += [
+        UnknownActors(p.verbs),
+        Relations(),
+        Classify(p.verbs, p.tables, require_target=False if gate else None, block_defaults=BLOCK_DEFAULTS if gate else None),
+        Modality(p.tables),
+    ]
+    if gate:
+        if p.combined is not None:
+            stages.append(LearnedVariants(p.combined, p.tables, p.settings.all_pairs))
+        stages += [ImplicitTargets(), GateStage(None if p.collector is not None else p.gate, p.tables)]
+    elif p.combined is not None:
+        stages.append(Learned(p.combined, p.tables))
+    stages.append(BuildEvents(p.dates, p.gazetteer, p.tables, p.issue_codes))
+    if gate:
+        stages.append(Background())
+        if p.collector is not None:
+            stages.append(Collect(p.collector))
+    return stages + [Merge()]
+
+
+def petrarch_stages(p: Pipeline) -> list[Stage]:
+    """PETRARCH-2 semantics: discard phrases, PETRARCH's targets, ``[a:b]`` codes both directions,
+    ``require_dyad``, no modality, no learned coder, no merging beyond PETRARCH's own."""
+    stages: list[Stage] = [SelectSentences(p.settings.max_sentence_chars)]
+    if p.discards is not None:
+        stages.append(Discard(p.discards))
+    stages.append(FindActors(p.resolver, misread_subjects=True))
+    if p.actor_log is not None:
+        stages.append(LogActors(p.actor_log))
+    return stages + [
+        UnknownActors(p.verbs),
+        Relations(deep_targets=True),
+        Classify(p.verbs, p.tables, require_target=p.require_dyad, both_directions=True),
+        BuildEvents(p.dates, p.gazetteer, p.tables, p.issue_codes),
+        Distinct(),
+    ]
 
 
 def shipped_data_dir() -> Path:
@@ -87,9 +138,9 @@ class Pipeline:
     verbs: VerbDictionary | None = None
     gazetteer: Gazetteer | None = None
     resolver: Any = None  # anything with ActorResolver's ``resolve``; default: the shipped lexicon
-    discards: Discards | None = None  # PETRARCH discard phrases (sentence- and story-level)
-    require_dyad: bool = False  # PETRARCH's require_dyad: code only events with a target
-    petrarch: bool = False  # PETRARCH semantics: "[a:b]" codes both directions, no modality or dyad merge
+    discards: Discards | None = None  # PETRARCH discard phrases (sentence- and story-level; petrarch_stages)
+    require_dyad: bool = False  # PETRARCH's require_dyad: code only events with a target (petrarch_stages)
+    stage_list: Callable[[Pipeline], list[Stage]] = eventcoder_stages  # or petrarch_stages
     issue_codes: IssueDictionary | None = None  # issue keywords; default: the shipped Phoenix.IssueCoding.txt
     combined: Any = None  # CombinedCoder re-scoring coded pairs; loaded when settings.coder == "combined"
     gate: Gate | None = None  # the extraction gate; loaded when settings.extractor == "gate"
@@ -114,7 +165,7 @@ class Pipeline:
             self.lexicon = self.lexicon.with_user_actors(load_user_actors(self.settings.user_actors))  # type: ignore[union-attr]
         if self.resolver is None:
             offices = None
-            if self.settings.office_holders and not self.petrarch:
+            if self.settings.office_holders:
                 from .actors.officeholders import OfficeHolders
 
                 offices = OfficeHolders.load()
@@ -123,17 +174,23 @@ class Pipeline:
             self.issue_codes = read_issues(shipped_data_dir() / "dictionaries" / "Phoenix.IssueCoding.txt")
         if self.settings.coder not in ("dictionary", "combined"):
             raise ConfigError(f"setting 'coder': {self.settings.coder!r} is not one of dictionary, combined")
-        if self.combined is None and self.settings.coder == "combined" and not self.petrarch:
+        if self.combined is None and self.settings.coder == "combined":
             from .learned.combine import CombinedCoder
 
             self.combined = CombinedCoder.load(threads=self.settings.learned_threads)
         if self.settings.extractor not in ("gate", "rules"):
             raise ConfigError(f"setting 'extractor': {self.settings.extractor!r} is not one of gate, rules")
-        if self.gate is None and self.settings.extractor == "gate" and not self.petrarch:
+        if self.gate is None and self.settings.extractor == "gate":
             self.gate = Gate.load(self.settings.gate_model or None, all_pairs=self.settings.all_pairs)
         self.dates = DateResolver()
 
     # -- public API -------------------------------------------------------------------------
+    def stages(self) -> list[Stage]:
+        """This pipeline's stages, in order (``stage_list`` applied to it), checked to fit together."""
+        stages = self.stage_list(self)
+        check_chain(stages, Parsed, Events)
+        return stages
+
     def code_article(self, article: Article) -> ArticleResult:
         return next(iter(self.code_articles([article])))
 
@@ -144,6 +201,7 @@ class Pipeline:
         is too long gives a Rejection; wordless runs and control characters become spaces)."""
         if isinstance(articles, (Article, str, bytes)):
             raise InputError("code_articles takes an iterable of Articles (use code_article for one)")
+        stages = self.stages()
         batch: list[Article] = []
         for item in articles:
             article = admit(item)
@@ -152,13 +210,17 @@ class Pipeline:
                 continue
             batch.append(article)
             if len(batch) >= self.settings.batch_size:
-                yield from self._code_batch(batch)
+                yield from self._code_batch(batch, stages)
                 batch = []
         if batch:
-            yield from self._code_batch(batch)
+            yield from self._code_batch(batch, stages)
 
-    # -- stages -----------------------------------------------------------------------------
-    def _code_batch(self, batch: Sequence[Article]) -> Iterator[ArticleResult]:
+    def find_actors(self, sent: Any, published: date, memory: ArticleMemory) -> ActorTable:
+        """Resolve every noun-phrase head in the sentence, in reading order (see ``actors.heads``)."""
+        return find_actors(sent, self.resolver, published, memory)
+
+    # -- the runner -------------------------------------------------------------------------
+    def _code_batch(self, batch: Sequence[Article], stages: Sequence[Stage]) -> Iterator[ArticleResult]:
         texts = [a.text for a in batch]
         try:
             docs = list(self.nlp.pipe(texts, batch_size=self.settings.batch_size, n_process=self.settings.n_process))
@@ -169,7 +231,7 @@ class Pipeline:
                 yield ArticleResult(article, rejection=doc)
                 continue
             try:
-                yield self._code_doc(article, doc)
+                yield self._code_doc(article, doc, stages)
             except StageError as exc:
                 yield ArticleResult(article, rejection=Rejection(article.origin, exc.stage, "stage-failed", str(exc.cause), article.id))
 
@@ -179,151 +241,24 @@ class Pipeline:
         except Exception as exc:
             return Rejection(article.origin, "parse", "parse-failed", f"{type(exc).__name__}: {exc}", article.id)
 
-    def _code_doc(self, article: Article, doc: Any) -> ArticleResult:
-        published = article.published_date
-        memory = ArticleMemory()
-        events: list[Event] = []
-        dropped = 0
-        sentences = list(doc.sents)
-        countries: Counter[str] = Counter()
-        if self.discards is not None and self.discards.voids(_upper_words(doc), story=True):
-            return ArticleResult(article, (), len(sentences), 0, discarded=("storydiscard",))
-        discarded: list[str] = []
-        kept: list[tuple[int, Any]] = []
-        tables: list[ActorTable] = []
-        for index, sent in enumerate(sentences):  # pass 1: actors, in reading order
-            if len(sent.text) > self.settings.max_sentence_chars:
-                continue
-            if self.discards is not None and self.discards.voids(_upper_words(sent)):
-                discarded.append("sentencediscard")
-                continue
-            with _stage("actors", article):
-                tables.append(self.find_actors(sent, published, memory))
-            kept.append((index, sent))
-        recipient = None
-        if self.gate is not None and not self.petrarch:  # the rule path keeps its own actors
-            with _stage("actors", article):
-                focus = article_focus(tables)
-                tables = list(fill_countries(tables, focus, self._cameo_country, lambda i: _named(doc[i])))
-                tables = resolve_pronouns([s for _, s in kept], tables)
-                recipient = self._implicit_recipient(focus)
-        recent: list[Mention] = []  # parties named so far, nearest first (implicit recipients)
-        unknown: list[UnknownMention] = []
-        deadline = time.perf_counter() + self.settings.article_seconds
-        for (index, sent), actors in zip(kept, tables):  # pass 2: relations and codes
-            if time.perf_counter() > deadline:
-                return ArticleResult(article, sentences=len(sentences), rejection=Rejection(
-                    article.origin, "code", "time-limit", f"stopped at sentence {index + 1} of {len(sentences)}: over "
-                    f"the {self.settings.article_seconds:g} s limit per article (setting article_seconds)", article.id))
-            countries.update(m.actor.country for m, _ in actors.values() if m.actor.country)
-            if self.actor_log is not None:
-                self.actor_log.append((article.id, index, sent.text, tuple(m for m, _ in actors.values())))
-            with _stage("actors", article):
-                unknown += unknown_mentions(sent, index, actors, self.verbs, article.id)
-            with _stage("relations", article):
-                triples = list(find_triples(sent, index, actors, deep_targets=self.petrarch))
-            with _stage("classify", article):
-                coded = classify(
-                    triples, doc, self.verbs, self.tables,  # type: ignore[arg-type]
-                    require_target=self.require_dyad if self.petrarch else (False if self.gate else None),
-                    both_directions=self.petrarch, block_defaults=BLOCK_DEFAULTS if self.gate else None,
-                )
-            if not self.petrarch:  # PETRARCH codes negation and modals through its patterns
-                with _stage("modality", article):
-                    coded, n = apply_modality(coded, doc, self.tables)  # type: ignore[arg-type]
-                    dropped += n
-            if self.combined is not None and not self.petrarch and self.gate is None and coded:  # after modality: PLV codes "will X" as AGREE
-                with _stage("learned", article):
-                    coded = recode(coded, sent, self.combined, self.tables)  # type: ignore[arg-type]
-            if self.gate is not None and not self.petrarch:
-                with _stage("gate", article):
-                    if self.combined is not None:
-                        covered = {(min(c.triple.source_tokens), min(c.triple.target_tokens)) for c in coded if c.triple.target_tokens}
-                        covered |= {(c.triple.verb, min(c.triple.source_tokens)) for c in coded if c.triple.target_tokens}
-                        coded = learned_variants(coded, sent, self.combined, self.tables)  # type: ignore[arg-type]
-                        if self.settings.all_pairs:
-                            coded = coded + pair_candidates(sent, index, actors, covered, self.combined, self.tables)  # type: ignore[arg-type]
-                    candidates = with_implicit_targets(coded, recipient, recent)
-                    scored = gate_candidates(candidates, doc, self.tables, None if self.collector is not None else self.gate)  # type: ignore[arg-type]
-                for s in scored:
-                    item = replace(s.item, method=f"{s.item.method}; {s.note}", confidence=s.probability) if s.note else s.item
-                    event = self._to_event(article, doc, sent, item, published, countries)
-                    if is_background(event.date, published):  # the coding conventions' 7-day rule
-                        continue
-                    if self.collector is not None:
-                        self.collector.append((event, s.features))
-                    events.append(event)
-                recent = ([m for _, (m, _) in sorted(actors.items(), reverse=True) if m.actor.party] + recent)[:_RECENT]
-                continue
-            for item in coded:
-                events.append(self._to_event(article, doc, sent, item, published, countries))
-        with _stage("merge", article):
-            merged = distinct_events(events) if self.petrarch else merge_events(events)
-        return ArticleResult(article, tuple(merged), len(sentences), dropped, discarded=tuple(dict.fromkeys(discarded)),
-                             unknown=tuple(unknown))
-
-    def _implicit_recipient(self, focus: ArticleFocus) -> Mention | None:
-        dominant = focus.dominant()
-        if dominant is None:
-            return None
+    def _code_doc(self, article: Article, doc: Any, stages: Sequence[Stage]) -> ArticleResult:
+        """Run the stages in order on one parsed article; each must return its declared record."""
+        seconds = self.settings.article_seconds
+        parsed = Parsed(article, doc, tuple(doc.sents), time.perf_counter() + seconds, seconds)
+        value: object = parsed
         try:
-            country = self.lexicon.country_by_iso3(dominant[0])  # type: ignore[union-attr]
-        except EventcoderError:
-            return None
-        return implicit_recipient(country.iso3, country.cameo, country.name, dominant[1])
-
-    def _cameo_country(self, iso3: str) -> str | None:
-        try:
-            return self.lexicon.country_by_iso3(iso3).cameo  # type: ignore[union-attr]
-        except EventcoderError:
-            return None
-
-    def find_actors(self, sent: Any, published: date, memory: ArticleMemory) -> ActorTable:
-        """Resolve every noun-phrase head in the sentence, in reading order."""
-        table: dict[int, tuple[Any, frozenset[int]]] = {}
-        from .actors.resolver import phrase_tokens
-
-        for tok in sent:
-            misread_subject = self.petrarch and tok.dep_ == "compound" and tok.head.pos_ == "VERB" and tok.i < tok.head.i
-            if tok.pos_ not in _HEAD_POS or (tok.dep_ in _MODIFIER_DEPS and not misread_subject):
-                continue
-            mention = self.resolver.resolve(tok, when=published, memory=memory)
-            if mention is not None:
-                table[tok.i] = (mention, frozenset(t.i for t in phrase_tokens(tok)))
-        return table
-
-    def _to_event(self, article: Article, doc: Any, sent: Any, item: Coded, published: date, countries: Counter[str]) -> Event:
-        triple: Triple = item.triple
-        verb = doc[triple.verb]
-        with _stage("when", article):
-            when = self.dates.resolve(sent, verb, published)
-        with _stage("where", article):
-            hints = [c for c in (triple.source.actor.country, triple.target.actor.country if triple.target else None) if c]
-            hints += [c for c, _ in countries.most_common() if c not in hints]
-            place = locate(sent, verb, self.gazetteer, country_hints=hints)
-        info = self.tables.cameo(item.code)  # type: ignore[union-attr]
-        target = triple.target
-        event_id = stable_id(
-            article.id, triple.sentence_index, verb.idx, triple.source.actor.code,
-            target.actor.code if target else "", info.code,
+            for stage in stages:
+                with _stage(stage.name, article):
+                    value = stage(value)
+                check_output(stage, value)
+        except TimeLimitError as exc:
+            return ArticleResult(article, sentences=len(parsed.sentences), rejection=Rejection(
+                article.origin, "code", "time-limit", str(exc), article.id))
+        assert isinstance(value, Events)  # check_chain: the last stage returns Events
+        return ArticleResult(
+            article, value.events, len(parsed.sentences), value.dropped,
+            discarded=tuple(dict.fromkeys(value.actors.sentences.discarded)), unknown=value.actors.unknown,
         )
-        return Event(
-            id=event_id, article_id=article.id, sentence_index=triple.sentence_index, sentence=sent.text,
-            trigger=verb.text, trigger_start=verb.idx, trigger_end=verb.idx + len(verb.text),
-            source=triple.source, target=target, cameo=info, modality=item.modality, date=when,
-            location=place, attribution=triple.attribution, quote=triple.quote,
-            confidence=item.confidence, method=item.method, mentions=(triple.sentence_index,),
-            issues=self.issue_codes.issues_in(sent.text) if self.issue_codes else (),
-        )
-
-
-def _named(token: Any) -> bool:
-    """A head that names a person or an organisation (not a place, work, law or event)."""
-    return token.ent_type_ in _NAMED_ENTS or (token.pos_ == "PROPN" and not token.ent_type_)
-
-
-def _upper_words(span: Any) -> list[str]:
-    return [t.text.upper() for t in span if not t.is_punct]
 
 
 @contextmanager

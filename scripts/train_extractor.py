@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from eventcoder.eval_articles import event_matches, load_article_gold, score_articles  # noqa: E402
 from eventcoder.eval_articles_records import ArticleGold  # noqa: E402
 from eventcoder.ingest import IngestOptions, read_inputs  # noqa: E402
-from eventcoder.events.coding import merge_events  # noqa: E402
+from eventcoder.stages.merge import merge_events  # noqa: E402
 from eventcoder.extract.gate import Gate, shipped_gate_path  # noqa: E402
 from eventcoder.pipeline import Pipeline  # noqa: E402
 from eventcoder.records import Article, Event  # noqa: E402

@@ -1,13 +1,12 @@
-"""The classify, modality and merge steps: triples → coded events."""
+"""The classify step: triples → coded events (the ``classify`` stage, ``stages/coding.py``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
-from ..records import Event, Modality
+from ..records import Modality
 from ..relations import Triple
-from .modality import intent_code, modality_of
 from .ontology import CodeTables
 from .verbdict import VerbDictionary
 from .verbmatch import VerbCoding, code_verb
@@ -153,65 +152,3 @@ def _coded(coding: VerbCoding, triple: Triple, tables: CodeTables, require_targe
     if triple.via.endswith("compound-subject"):
         confidence -= 0.05
     return Coded(triple, code, method, "asserted", round(confidence, 2))
-
-
-def apply_modality(coded: Sequence[Coded], doc: Any, tables: CodeTables) -> tuple[list[Coded], int]:
-    """Future → intent codes; negated and hypothetical predicates dropped (counted)."""
-    kept: list[Coded] = []
-    dropped = 0
-    for item in coded:
-        mode = modality_of(doc[item.triple.verb])
-        if mode in ("negated", "hypothetical"):
-            dropped += 1
-            continue
-        if mode == "future":
-            intent = intent_code(item.code)
-            if intent and tables.is_valid(intent):
-                item = replace(item, code=intent, method=f"{item.method}; future→{intent}")
-        kept.append(replace(item, modality=mode))
-    return kept, dropped
-
-
-def _actor_key(event: Event, which: str) -> str:
-    mention = event.source if which == "source" else event.target
-    if mention is None:
-        return ""
-    return mention.actor.country or mention.actor.code or mention.actor.name
-
-
-def _specificity(event: Event) -> tuple[int, float]:
-    score = 0
-    for m in (event.source, event.target):
-        if m is not None:
-            score += len(m.actor.sectors) + (2 if m.resolved_by in {"person", "agent+country"} else 0)
-    return score, event.confidence
-
-
-def merge_events(events: Sequence[Event]) -> list[Event]:
-    """One event per (dyad, CAMEO code, date) per article; every sentence that told it is a mention.
-
-    A reciprocal pair (both directions of a mutual act such as signing together) counts as one dyad.
-    """
-    groups: dict[tuple[str, ...], list[Event]] = {}
-    for event in events:
-        src, tgt = _actor_key(event, "source"), _actor_key(event, "target")
-        dyad = tuple(sorted((src, tgt))) if "compound-subject" in event.method or event.cameo.root in {"04", "05", "06"} else (src, tgt)
-        key = (*dyad, event.cameo.code, event.date.value.isoformat())
-        groups.setdefault(key, []).append(event)
-    merged: list[Event] = []
-    for group in groups.values():
-        best = max(group, key=_specificity)
-        mentions = tuple(sorted({e.sentence_index for e in group}))
-        location = best.location or next((e.location for e in group if e.location), None)
-        found_date = next((e.date for e in group if e.date.how != "publication-date"), best.date)
-        merged.append(replace(best, mentions=mentions, location=location, date=found_date))
-    return sorted(merged, key=lambda e: (e.sentence_index, e.trigger_start, e.id))
-
-
-def distinct_events(events: Sequence[Event]) -> list[Event]:
-    """PETRARCH's output: one event per (sentence, source code, target code, event code)."""
-    seen: dict[tuple[object, ...], Event] = {}
-    for event in events:
-        key = (event.sentence_index, event.source.actor.code, event.target.actor.code if event.target else None, event.cameo.code)
-        seen.setdefault(key, event)
-    return list(seen.values())

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import groupby
 from pathlib import Path
 from typing import Iterator, Sequence
 
 from ..errors import ResourceError
-from ..pipeline import Pipeline, shipped_data_dir
+from ..pipeline import Pipeline, petrarch_stages, shipped_data_dir
 from ..records import Article, stable_id
 from ..settings import Settings
 from .discards import read_discards
@@ -36,8 +37,9 @@ def petrarch_pipeline(env: Environment, *, dictionaries: str | Path | None = Non
     from ..events.ontology import CodeTables
 
     return Pipeline(
-        Settings(), nlp=nlp, verbs=VerbDictionary.load(verbs), resolver=DictionaryResolver.load(actors, agents),
-        tables=OpenCodeTables.wrap(CodeTables.load()), discards=discards, require_dyad=True, petrarch=True,
+        Settings(coder="dictionary", extractor="rules"), nlp=nlp, verbs=VerbDictionary.load(verbs),
+        resolver=DictionaryResolver.load(actors, agents), tables=OpenCodeTables.wrap(CodeTables.load()),
+        discards=discards, require_dyad=True, stage_list=petrarch_stages,
     )
 
 
@@ -59,14 +61,12 @@ def rejoin_prefixes(text: str) -> str:
 
 def code_records(records: Sequence[Record], pipeline: Pipeline) -> Iterator[RecordResult]:
     """Code each record's text from scratch (its supplied parse is never used), with the
-    ``require_dyad`` option the file sets for it (``<Config>`` elements between records)."""
-    default = pipeline.require_dyad
-    try:
-        for require_dyad, group in groupby(records, key=lambda r: r.require_dyad):
-            pipeline.require_dyad = require_dyad
-            yield from _code_group(list(group), pipeline)
-    finally:
-        pipeline.require_dyad = default
+    ``require_dyad`` option the file sets for it (``<Config>`` elements between records): a copy
+    of ``pipeline`` sharing its models and dictionaries codes each run of records (``pipeline``
+    itself is left as it is)."""
+    for require_dyad, group in groupby(records, key=lambda r: r.require_dyad):
+        coder = pipeline if require_dyad == pipeline.require_dyad else replace(pipeline, require_dyad=require_dyad)
+        yield from _code_group(list(group), coder)
 
 
 def _code_group(records: Sequence[Record], pipeline: Pipeline) -> Iterator[RecordResult]:

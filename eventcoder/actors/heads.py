@@ -1,0 +1,45 @@
+"""Which tokens head an actor's noun phrase: the words the resolver is asked about, in reading order."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .memory import ArticleMemory
+from .resolver import phrase_tokens
+
+HEAD_POS = frozenset({"PROPN", "NOUN", "PRON"})
+# A token in one of these relations modifies another noun ("the Iranian army"): not a head itself.
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "npadvmod", "nummod"})
+NAMED_ENTS = frozenset({"PERSON", "ORG"})
+
+
+def is_head(token: Any, *, misread_subjects: bool = False) -> bool:
+    """A noun, proper noun or pronoun that modifies no other noun.
+
+    ``misread_subjects`` (PETRARCH mode): a "compound" before its verb is taken as a subject spaCy
+    misread ("Arnor troops" parsed as a compound of the verb)."""
+    if token.pos_ not in HEAD_POS:
+        return False
+    misread = misread_subjects and token.dep_ == "compound" and token.head.pos_ == "VERB" and token.i < token.head.i
+    return token.dep_ not in MODIFIER_DEPS or misread
+
+
+def find_actors(
+    sent: Any, resolver: Any, published: date, memory: ArticleMemory, *, misread_subjects: bool = False
+) -> dict[int, tuple[Any, frozenset[int]]]:
+    """Resolve every noun-phrase head in the sentence, in reading order: head index → (Mention,
+    the token indexes of its phrase). ``resolver`` is anything with ActorResolver's ``resolve``."""
+    table: dict[int, tuple[Any, frozenset[int]]] = {}
+    for tok in sent:
+        if not is_head(tok, misread_subjects=misread_subjects):
+            continue
+        mention = resolver.resolve(tok, when=published, memory=memory)
+        if mention is not None:
+            table[tok.i] = (mention, frozenset(t.i for t in phrase_tokens(tok)))
+    return table
+
+
+def is_named(token: Any) -> bool:
+    """A head that names a person or an organisation (not a place, work, law or event)."""
+    return token.ent_type_ in NAMED_ENTS or (token.pos_ == "PROPN" and not token.ent_type_)

@@ -1,0 +1,100 @@
+"""The Pipeline runs an ordered list of named stages, checks the records they return and names
+the stage that failed."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+import pytest
+
+from eventcoder.errors import StageTypeError
+from eventcoder.pipeline import Pipeline, eventcoder_stages, petrarch_stages
+from eventcoder.records import Article
+from eventcoder.stages import ActorTables, Candidates, Events, Parsed, Sentences, check_chain
+
+TEXT = "Iran accused the United States of piracy on Monday. Syria condemned the attack."
+ARTICLE = Article(id="a1", headline="", text=TEXT, published=__import__("datetime").date(2020, 7, 8), origin="test")
+
+
+def names(pipeline: Pipeline) -> list[str]:
+    return [s.name for s in pipeline.stages()]
+
+
+def test_stage_lists_are_named_and_in_order(pipeline, gate_pipeline) -> None:
+    assert names(gate_pipeline) == [
+        "sentences", "actors", "focus", "unknown", "relations", "classify", "modality", "learned-variants",
+        "implicit-targets", "gate", "events", "background", "merge",
+    ]
+    assert names(pipeline) == [
+        "sentences", "actors", "unknown", "relations", "classify", "modality", "learned", "events", "merge",
+    ]
+    petrarch = replace(pipeline, stage_list=petrarch_stages, combined=None)
+    assert names(petrarch) == ["sentences", "actors", "unknown", "relations", "classify", "events", "distinct"]
+
+
+def test_hooks_are_stages_of_their_own(gate_pipeline) -> None:
+    log: list = []
+    hooked = replace(gate_pipeline, actor_log=log, collector=[])
+    assert "actor-log" in names(hooked) and names(hooked)[-2:] == ["collect", "merge"]
+    hooked.code_article(ARTICLE)
+    assert log and log[0][0] == "a1" and hooked.collector
+    assert gate_pipeline.actor_log is None and gate_pipeline.collector is None
+
+
+@dataclass(frozen=True)
+class _Broken:
+    name: ClassVar[str] = "broken"
+    takes: ClassVar[type] = ActorTables
+    returns: ClassVar[type] = ActorTables
+
+    def __call__(self, actors: ActorTables) -> ActorTables:
+        return actors.sentences  # type: ignore[return-value]  # the wrong record
+
+
+@dataclass(frozen=True)
+class _Raises:
+    name: ClassVar[str] = "raises"
+    takes: ClassVar[type] = ActorTables
+    returns: ClassVar[type] = ActorTables
+
+    def __call__(self, actors: ActorTables) -> ActorTables:
+        raise ZeroDivisionError("a bug")
+
+
+def _with(stage: object):
+    def build(p: Pipeline) -> list:
+        stages = eventcoder_stages(p)
+        return stages[:2] + [stage] + stages[2:]
+    return build
+
+
+def test_a_stage_returning_the_wrong_record_is_named(pipeline) -> None:
+    broken = replace(pipeline, stage_list=_with(_Broken()))
+    with pytest.raises(StageTypeError, match="stage 'broken' returned Sentences, expected ActorTables"):
+        broken.code_article(ARTICLE)
+
+
+def test_a_stage_that_raises_becomes_a_rejection_naming_it(pipeline) -> None:
+    result = replace(pipeline, stage_list=_with(_Raises())).code_article(ARTICLE)
+    assert result.rejection is not None
+    assert (result.rejection.stage, result.rejection.reason, result.rejection.detail) == ("raises", "stage-failed", "a bug")
+
+
+def test_a_list_that_does_not_fit_together_is_refused(pipeline) -> None:
+    stages = eventcoder_stages(pipeline)
+    with pytest.raises(StageTypeError, match="stage 'classify' takes Triples but is given ActorTables"):
+        check_chain([s for s in stages if s.name != "relations"], Parsed, Events)
+    with pytest.raises(StageTypeError, match="stage 'actors' takes Sentences but is given Candidates"):
+        check_chain(stages[1:], Candidates, Events)
+    with pytest.raises(StageTypeError, match="stage 'events' is the last stage and returns Events, not Sentences"):
+        check_chain(stages[:-1], type(stages[0]).takes, Sentences)
+
+
+def test_stage_lists_pickle_for_worker_processes(pipeline) -> None:
+    """Workers build their own Pipeline from Settings; what a Pipeline holds besides its models
+    pickles: the stage-list function by name, and stages that hold no model."""
+    assert pickle.loads(pickle.dumps(petrarch_stages)) is petrarch_stages
+    light = [s for s in pipeline.stages() if s.name in {"sentences", "relations", "merge"}]
+    assert [s.name for s in pickle.loads(pickle.dumps(light))] == ["sentences", "relations", "merge"]
