@@ -10,7 +10,7 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -18,120 +18,25 @@ import duckdb
 
 from eventcoder.actors.unknown import UnknownMention
 from eventcoder.errors import StoreError
-from eventcoder.records import EVENT_COLUMNS, Article, Event, Rejection, event_row
+from eventcoder.records import Article, Event, Rejection
+from eventcoder.store.rows import (
+    ARTICLE_TABLE_COLUMNS,
+    EVENT_TABLE_COLUMNS,
+    MENTION_TABLE_COLUMNS,
+    UNKNOWN_TABLE_COLUMNS,
+    UNKNOWN_UPSERT,
+    article_values,
+    event_values,
+    mention_values,
+    unknown_actor_rows,
+    utc_now,
+)
 from eventcoder.store.schema import MIGRATIONS, SCHEMA_VERSION_DDL, TABLES, latest_version
 
 DEFAULT_DB_PATH = "eventcoder.duckdb"
 MEMORY = ":memory:"
-
-_ARTICLE_COLUMNS: tuple[str, ...] = (
-    "article_id", "headline", "text", "published", "published_date", "dateline", "outlet",
-    "url", "origin", "language", "metadata", "first_run_id", "added_at", "source_id",
-)
-_EVENT_TABLE_COLUMNS: tuple[str, ...] = ("event_id", "article_id", "run_id", *EVENT_COLUMNS[2:])
-_MENTION_COLUMNS: tuple[str, ...] = ("event_id", "article_id", "sentence_index", "sentence", "trigger")
 _EVENT_ORDER = "event_date, article_id, sentence_index, trigger_start, event_id"
 _FETCH_BATCH = 1000
-
-
-def _now() -> datetime:
-    """The current UTC time as a naive timestamp (the store's TIMESTAMP columns are UTC)."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _as_timestamp(value: date | datetime) -> datetime:
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            return value.astimezone(UTC).replace(tzinfo=None)
-        return value
-    return datetime(value.year, value.month, value.day)
-
-
-def _article_values(article: Article, run_id: str, now: datetime) -> list[object]:
-    return [
-        article.id, article.headline, article.text, _as_timestamp(article.published),
-        article.published_date, article.dateline, article.outlet, article.url, article.origin,
-        article.language, json.dumps(dict(article.metadata), ensure_ascii=False), run_id, now,
-        article.source_id,
-    ]
-
-
-def _event_values(event: Event, run_id: str) -> list[object]:
-    row = event_row(event)
-    row["event_date"] = event.date.value
-    row["run_id"] = run_id
-    return [row[name] for name in _EVENT_TABLE_COLUMNS]
-
-
-def _mention_values(event: Event) -> list[list[object]]:
-    """One row per sentence that mentions ``event`` (its own sentence always included).
-
-    Only the event's own sentence has its text and trigger; other sentences get NULLs.
-    """
-    rows: list[list[object]] = []
-    for index in sorted({event.sentence_index, *event.mentions}):
-        own = index == event.sentence_index
-        rows.append([event.id, event.article_id, index,
-                     event.sentence if own else None, event.trigger if own else None])
-    return rows
-
-
-_UNKNOWN_COLUMNS: tuple[str, ...] = (
-    "text", "kind", "count", "articles", "as_source", "as_target", "first_article_id", "first_seen",
-    "last_seen", "first_published", "last_published", "example_sentence",
-)
-_UNKNOWN_UPSERT = (
-    "ON CONFLICT (text) DO UPDATE SET count = actors_unknown.count + excluded.count, "
-    "articles = coalesce(actors_unknown.articles, 0) + excluded.articles, "
-    "as_source = coalesce(actors_unknown.as_source, 0) + excluded.as_source, "
-    "as_target = coalesce(actors_unknown.as_target, 0) + excluded.as_target, "
-    "kind = coalesce(actors_unknown.kind, excluded.kind), "
-    "first_seen = coalesce(actors_unknown.first_seen, excluded.first_seen), "
-    "last_seen = excluded.last_seen, "
-    "first_published = least(actors_unknown.first_published, excluded.first_published), "
-    "last_published = greatest(actors_unknown.last_published, excluded.last_published), "
-    "example_sentence = coalesce(actors_unknown.example_sentence, excluded.example_sentence)"
-)
-
-
-def _unknown_actor_rows(
-    pairs: Sequence[tuple[Article, Sequence[Event]]], unknown: Iterable[UnknownMention], now: datetime,
-) -> list[list[object]]:
-    """One row per text (``_UNKNOWN_COLUMNS``) of the names that acted but resolved to nothing.
-
-    Two sources: the pipeline's unknown mentions of the stored articles, and event parties with
-    no actor code (events coded elsewhere). A mention (one span of one article) counts once
-    however many events it takes part in.
-    """
-    published = {a.id: a.published_date for a, _ in pairs}
-    spans: dict[tuple[str, int, int], tuple[str, str, str, str]] = {}  # -> text, kind, role, sentence
-    for u in unknown:
-        if u.article_id in published and u.text.strip():
-            spans.setdefault((u.article_id, u.start, u.end), (u.text.strip(), u.kind, u.role, u.sentence))
-    for _, events in pairs:
-        for event in events:
-            for role, m in (("source", event.source), ("target", event.target)):
-                if m is None or m.actor.code is not None or not m.text.strip():
-                    continue
-                if any(a == event.article_id and s < m.end and m.start < e for a, s, e in spans):
-                    continue  # the same name, already found by the pipeline
-                spans[(event.article_id, m.start, m.end)] = (m.text.strip(), "", role, event.sentence)
-    rows: dict[str, list[object]] = {}
-    seen_in: dict[str, set[str]] = {}
-    for (article_id, _, _), (text, kind, role, sentence) in spans.items():
-        day = published[article_id]
-        row = rows.get(text)
-        if row is None:
-            row = rows[text] = [text, kind or None, 0, 0, 0, 0, article_id, now, now, day, day, sentence]
-            seen_in[text] = set()
-        row[2] = int(row[2]) + 1  # type: ignore[call-overload]
-        row[4 if role == "source" else 5] = int(row[4 if role == "source" else 5]) + 1  # type: ignore[call-overload]
-        seen_in[text].add(article_id)
-        row[1] = row[1] or kind or None
-        row[9], row[10] = min(row[9], day), max(row[10], day)  # type: ignore[type-var]
-    for text, row in rows.items():
-        row[3] = len(seen_in[text])
-    return list(rows.values())
 
 
 def _open_error(path: str, exc: duckdb.Error) -> StoreError:
@@ -309,7 +214,7 @@ class EventStore:
                 self._db.execute(sql)
                 self._db.execute(
                     "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                    [version, name, _now()],
+                    [version, name, utc_now()],
                 )
         except duckdb.Error as exc:
             raise StoreError(
@@ -336,7 +241,7 @@ class EventStore:
     def start_run(self, config: Mapping[str, object], version: str) -> str:
         """Record a new run (status "running") and return its id."""
         self._require_writable()
-        started = _now()
+        started = utc_now()
         run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         config_json = json.dumps(dict(config), sort_keys=True, default=str, ensure_ascii=False)
         self._write(
@@ -363,7 +268,7 @@ class EventStore:
         self._write(
             "UPDATE runs SET finished_at = ?, articles = ?, sentences = ?, events = ?, "
             "rejections = ?, seconds = ?, status = ? WHERE run_id = ?",
-            [_now(), articles, sentences, events, rejections, seconds, status, run_id],
+            [utc_now(), articles, sentences, events, rejections, seconds, status, run_id],
         )
 
     def run(self, run_id: str) -> dict[str, object] | None:
@@ -483,14 +388,14 @@ class EventStore:
     def _insert_batch(
         self, pairs: Sequence[tuple[Article, Sequence[Event]]], run_id: str, unknown: Iterable[UnknownMention] = (),
     ) -> int:
-        now = _now()
-        self._insert_rows("articles", _ARTICLE_COLUMNS,
-                          [_article_values(article, run_id, now) for article, _ in pairs])
+        now = utc_now()
+        self._insert_rows("articles", ARTICLE_TABLE_COLUMNS,
+                          [article_values(article, run_id, now) for article, _ in pairs])
         events = list({e.id: e for _, evs in pairs for e in evs}.values())
-        self._insert_rows("events", _EVENT_TABLE_COLUMNS, [_event_values(e, run_id) for e in events])
-        self._insert_rows("event_mentions", _MENTION_COLUMNS,
-                          [row for e in events for row in _mention_values(e)])
-        self._insert_rows("actors_unknown", _UNKNOWN_COLUMNS, _unknown_actor_rows(pairs, unknown, now), _UNKNOWN_UPSERT)
+        self._insert_rows("events", EVENT_TABLE_COLUMNS, [event_values(e, run_id) for e in events])
+        self._insert_rows("event_mentions", MENTION_TABLE_COLUMNS,
+                          [row for e in events for row in mention_values(e)])
+        self._insert_rows("actors_unknown", UNKNOWN_TABLE_COLUMNS, unknown_actor_rows(pairs, unknown, now), UNKNOWN_UPSERT)
         return len(events)
 
     def _insert_rows(
@@ -530,7 +435,7 @@ class EventStore:
             "article_id, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT DO NOTHING RETURNING rejection_id",
             [rejection.id, run_id, rejection.origin, rejection.stage, rejection.reason,
-             rejection.detail, rejection.article_id, _now()],
+             rejection.detail, rejection.article_id, utc_now()],
         ).fetchall()
         return bool(inserted)
 
