@@ -46,11 +46,7 @@ def candidate_features(
     target_kind = "implicit" if implicit else ("explicit" if target is not None else "none")
     lemma = verb.lemma_.lower()
     via_kind = via.split(";")[0].replace(":reversed", "")
-    same = "none"
-    if target is not None:
-        same = "same" if source.actor.country == target.actor.country else "diff"
-    governor = verb.head if verb.head.i != verb.i else None
-    feats = [
+    return [
         "bias",
         f"type={ptype}",
         f"code={code}",
@@ -62,20 +58,41 @@ def candidate_features(
         f"via={via_kind}",
         f"target={target_kind}",
         f"type={ptype}|target={target_kind}",
-        f"src_by={_by(source)}",
-        f"tgt_by={_by(target) if not implicit else ('implicit-recent' if target is not None and ':recent:' in target.resolved_by else 'implicit')}",
-        f"src_sector={_sector(source)}",
-        f"tgt_sector={_sector(target)}",
-        f"type={ptype}|src_sector={_sector(source)}",
-        f"dyad={same}",
+        *_actor_features(ptype, source, target, implicit),
         f"modality={modality}",
         f"sent={min(sentence_index, 4)}",
         f"pairmodel={learned}",
         f"pairmodel={learned}|type={ptype}",
-        f"dep={verb.dep_}",
-        f"tense={_TENSES.get(verb.tag_, 'other')}",
-        f"pos={verb.pos_}",
+        *_verb_features(verb),
+        *_head_features(verb, via_kind, source_tokens, target_tokens),
+        *(["src_country=none"] if source.actor.country is None else []),
+        *(["tgt_country=none"] if target is not None and target.actor.country is None else []),
     ]
+
+
+def _actor_features(ptype: str, source: Mention, target: Mention | None, implicit: bool) -> list[str]:
+    """How each actor was found, its sector, and whether the two share a country."""
+    same = "none"
+    if target is not None:
+        same = "same" if source.actor.country == target.actor.country else "diff"
+    if not implicit:
+        tgt_by = _by(target)
+    else:
+        tgt_by = "implicit-recent" if target is not None and ":recent:" in target.resolved_by else "implicit"
+    return [
+        f"src_by={_by(source)}",
+        f"tgt_by={tgt_by}",
+        f"src_sector={_sector(source)}",
+        f"tgt_sector={_sector(target)}",
+        f"type={ptype}|src_sector={_sector(source)}",
+        f"dyad={same}",
+    ]
+
+
+def _verb_features(verb: Any) -> list[str]:
+    """The predicate's place in the parse: dependency, tense, governing verb, negation, voice."""
+    feats = [f"dep={verb.dep_}", f"tense={_TENSES.get(verb.tag_, 'other')}", f"pos={verb.pos_}"]
+    governor = verb.head if verb.head.i != verb.i else None
     if governor is not None and verb.dep_ in ("ccomp", "xcomp", "advcl", "relcl", "acl", "conj"):
         feats.append(f"governor={governor.lemma_.lower()}")
         feats.append(f"governor_speech={governor.lemma_.lower() in SPEECH_LEMMAS}")
@@ -83,9 +100,14 @@ def candidate_features(
         feats.append("negated")
     if any(c.dep_ == "auxpass" for c in verb.children):
         feats.append("passive")
-    doc = verb.doc
-    s_head = phrase_head(source_tokens, doc)
-    t_head = phrase_head(target_tokens, doc)
+    return feats
+
+
+def _head_features(verb: Any, via_kind: str, source_tokens: frozenset[int], target_tokens: frozenset[int]) -> list[str]:
+    """Where the source's and target's head words stand: their dependencies, order and distance."""
+    feats: list[str] = []
+    s_head = phrase_head(source_tokens, verb.doc)
+    t_head = phrase_head(target_tokens, verb.doc)
     if s_head is not None:
         feats.append(f"src_dep={s_head.dep_}")
         feats.append(f"src_subject={s_head.head.i == verb.i and s_head.dep_ in ('nsubj', 'nsubjpass')}")
@@ -97,8 +119,4 @@ def candidate_features(
         feats.append(f"gap={'near' if gap <= 4 else 'mid' if gap <= 12 else 'far'}")
         feats.append(f"via={via_kind}|tgt_dep={t_head.dep_}")
         feats.append(f"via={via_kind}|src_dep={s_head.dep_}")
-    if source.actor.country is None:
-        feats.append("src_country=none")
-    if target is not None and target.actor.country is None:
-        feats.append("tgt_country=none")
     return feats
