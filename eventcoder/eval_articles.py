@@ -12,7 +12,8 @@ A predicted actor's country is ``actor.party`` where the actor has that attribut
 bodies as UNO, EUR, NATO, IGO, NGO, as the gold codes them), else ``actor.country``.
 
 ``score_articles`` is pure (no pipeline); ``code_article_files`` runs the pipeline on article
-files; ``format_report`` renders a score. Predictions can be any objects shaped like
+files; ``evaluate_article_files`` does both (``eventcoder eval articles``); ``format_report``
+renders a score. Predictions can be any objects shaped like
 ``records.Event`` (see ``EventLike``).
 """
 
@@ -37,8 +38,8 @@ if TYPE_CHECKING:
     from .records import Article, Event, Rejection
 
 __all__ = [
-    "ArticleGold", "ArticlesScore", "EventLike", "SentenceActors", "article_id_of", "code_article_files", "format_report",
-    "load_article_gold", "score_articles", "score_to_dict",
+    "ArticleGold", "ArticlesScore", "EventLike", "SentenceActors", "article_id_of", "code_article_files",
+    "evaluate_article_files", "format_report", "load_article_gold", "score_articles", "score_to_dict",
 ]
 
 
@@ -380,3 +381,19 @@ def code_article_files(
         by_id = sentence_actors(log)
         actors.update({key: by_id.get(article.id, []) for key, (article, _) in coded.items()})
     return coded
+
+
+def evaluate_article_files(
+    gold_path: str, paths: Sequence[str], *, settings: Any = None, strict: bool = False,
+    rejections: list[Rejection] | None = None,
+) -> ArticlesScore:
+    """Code article files with a ``Pipeline(settings)`` and score them against ``gold_path`` (gold.jsonl).
+
+    Files that could not be read or coded are left out; pass a list as ``rejections`` to see why.
+    """
+    from .pipeline import Pipeline
+
+    gold = load_article_gold(gold_path)
+    actors: dict[str, list[SentenceActors]] = {}
+    coded = code_article_files(paths, Pipeline(settings), rejections=rejections, actors=actors)
+    return score_articles(gold, {key: events for key, (_, events) in coded.items()}, strict=strict, actors=actors)

@@ -133,3 +133,23 @@ def report_lines(score: ArticleScore) -> list[str]:
         lines.append(f"         {e.sentence[:160]}")
     lines.append("PASS" if score.passed else "FAIL")
     return lines
+
+
+def evaluate_article_file(gold_path: str | Path, article_path: str, *, settings: Any = None,
+                          max_km: float = 25.0) -> ArticleScore:
+    """Read one article file, code it with a ``Pipeline(settings)`` and score it against ``gold_path``."""
+    from .ingest import IngestOptions, read_inputs
+    from .pipeline import Pipeline
+    from .records import Rejection
+
+    gold = load_gold(gold_path)
+    items = list(read_inputs([article_path], IngestOptions()))
+    articles = [i for i in items if not isinstance(i, Rejection)]
+    if not articles:
+        reasons = "; ".join(f"{r.reason} {r.detail}" for r in items if isinstance(r, Rejection))
+        raise EventcoderError(f"{article_path}: no article could be read ({reasons})")
+    pipeline = Pipeline(settings)
+    result = pipeline.code_article(articles[0])
+    if result.rejection is not None:
+        raise EventcoderError(f"{article_path}: {result.rejection.stage}: {result.rejection.detail}")
+    return score_article(result.events, gold, pipeline.gazetteer, max_km=max_km)  # type: ignore[arg-type]

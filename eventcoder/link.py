@@ -382,3 +382,19 @@ def link_pending(store: EventStore) -> list[LinkSummary]:
     """
     methods: Iterable[str] = dict.fromkeys([DEFAULT_METHOD, *db.linked_methods(store)])
     return [link_events(store, method=m) for m in methods]
+
+
+def link_store(
+    store: EventStore,
+    *,
+    method: str | None = None,
+    window_days: int | None = None,
+    max_km: float | None = None,
+    rebuild: bool = False,
+) -> list[LinkSummary]:
+    """``eventcoder link``: with nothing asked, ``link_pending`` (what a killed run left unlinked,
+    for every method); else ``link_events`` for ``method`` (default ``dyad``)."""
+    if method is None and window_days is None and max_km is None and not rebuild:
+        return link_pending(store)
+    return [link_events(store, method=method or DEFAULT_METHOD, window_days=window_days, max_km=max_km,
+                        rebuild=rebuild)]

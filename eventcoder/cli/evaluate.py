@@ -1,21 +1,42 @@
-"""``eventcoder eval plv FILE.tsv [--coder dictionary|learned|combined]``: score a PLV-format file."""
+"""``eventcoder eval article|articles|petrarch|plv``: measure accuracy against gold data."""
 
 from __future__ import annotations
 
 import argparse
-import time
-from collections import Counter
-from collections.abc import Callable, Sequence
+import sys
 
-from .learned.plv import PlvPair
-from .registry import PLV_CODERS as CODERS
+from eventcoder.cli.common import settings_of
+from eventcoder.registry import PLV_CODERS
 
-Coder = Callable[[Sequence[PlvPair]], list[str]]
+
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    ev = sub.add_parser("eval", help="measure accuracy against gold data")
+    ev_sub = ev.add_subparsers(dest="eval_kind", required=True)
+    art = ev_sub.add_parser("article", help="score one article against a gold file shaped like seed/expected.json")
+    art.add_argument("gold")
+    art.add_argument("article")
+    art.add_argument("--max-km", type=float, default=25.0, help="largest allowed distance to a gold place")
+    art.set_defaults(handler=cmd_eval_article)
+    arts = ev_sub.add_parser("articles", help="code article files and score them against article-level gold (gold.jsonl)")
+    arts.add_argument("gold", help="gold.jsonl: one article per line (see ../shared/eval/articles/CONVENTIONS.md)")
+    arts.add_argument("articles", nargs="+", metavar="ARTICLES", help="article files, directories or globs; id = file name without extension")
+    arts.add_argument("--strict", action="store_true", help="ignore acceptable_alternatives")
+    arts.add_argument("--details", action="store_true", help="list every match, miss, false positive and duplicate")
+    arts.add_argument("--json", metavar="FILE", help="also write the full result as JSON to FILE")
+    arts.set_defaults(handler=cmd_eval_articles)
+    pet = ev_sub.add_parser("petrarch", help="code PETRARCH validation records (XML) from their raw text and score them")
+    pet.add_argument("records", help="validation XML (PETRARCH or UniversalPetrarch layout)")
+    pet.add_argument("--dictionaries", help="directory holding the dictionaries the records' <Environment> names")
+    pet.add_argument("--min-pass", type=float, default=0.0, help="exit 1 unless the pass rate reaches this (0-1)")
+    pet.add_argument("--show-failures", action="store_true", help="list every record that did not code exactly")
+    pet.add_argument("--all-categories", action="store_true", help="ignore the <Include> list and score every record")
+    pet.set_defaults(handler=cmd_eval_petrarch)
+    add_plv_arguments(ev_sub.add_parser("plv", help="code a PLV-format TSV's marked pairs and score the PLOVER roots"))
 
 
 def add_plv_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="PLV-format TSV (sentence, marked_sentence, source, target, gold_root, gold_penta)")
-    parser.add_argument("--coder", choices=CODERS, default="combined", help="which coder to score (default combined)")
+    parser.add_argument("--coder", choices=PLV_CODERS, default="combined", help="which coder to score (default combined)")
     parser.add_argument("--fallback", default="YIELD",
                         help="dictionary coder's answer when nothing codes (default YIELD, PLV_train's most frequent class)")
     parser.add_argument("--end-to-end", action="store_true",
@@ -25,80 +46,62 @@ def add_plv_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ids", metavar="FILE", help="score only these 0-based row indexes (whitespace/comma separated)")
     parser.add_argument("--published", default="2020-01-01",
                         help="with --end-to-end: publication date of every sentence (default 2020-01-01)")
-    parser.set_defaults(func=cmd_eval_plv)
+    parser.set_defaults(handler=cmd_eval_plv)
 
 
-def load_coder(name: str, *, fallback: str = "YIELD") -> Coder:
-    """A function from pairs to predicted PLV roots, with its models loaded."""
-    if name == "dictionary":
-        from .learned.dictionary_pairs import DictionaryPairCoder
+def cmd_eval_article(args: argparse.Namespace) -> int:
+    from eventcoder.evaluate import evaluate_article_file, report_lines
 
-        model = DictionaryPairCoder.load()
-        return lambda pairs: [c.root or fallback for c in model.code(pairs)]
-    if name == "learned":
-        from .learned.pair_model import PairModel
+    score = evaluate_article_file(args.gold, args.article, settings=settings_of(args), max_km=args.max_km)
+    for line in report_lines(score):
+        print(line)
+    return 0 if score.passed else 1
 
-        pair_model = PairModel.load()
 
-        def learned(pairs: Sequence[PlvPair]) -> list[str]:
-            return [pair_model.labels[i] for i in pair_model.logits([p.marked_sentence for p in pairs]).argmax(1)]
+def cmd_eval_articles(args: argparse.Namespace) -> int:
+    import json
 
-        return learned
-    from .learned.combine import CombinedCoder
-    from .learned.dictionary_pairs import DictionaryPairCoder
+    from eventcoder.eval_articles import evaluate_article_files, format_report, score_to_dict
+    from eventcoder.records import Rejection
 
-    dictionary = DictionaryPairCoder.load()
-    combined = CombinedCoder.load()
+    rejections: list[Rejection] = []
+    score = evaluate_article_files(args.gold, args.articles, settings=settings_of(args), strict=args.strict,
+                                   rejections=rejections)
+    for r in rejections:
+        print(f"not coded: {r.origin}: {r.stage}: {r.reason} {r.detail}".rstrip(), file=sys.stderr)
+    print(format_report(score, details=args.details))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(score_to_dict(score), handle, ensure_ascii=False, indent=1)
+            handle.write("\n")
+    return 0
 
-    def both(pairs: Sequence[PlvPair]) -> list[str]:
-        codings = dictionary.code(pairs)
-        decisions = combined.decide([p.marked_sentence for p in pairs], [c.root for c in codings], [c.cameo for c in codings])
-        return [d.root for d in decisions]
 
-    return both
+def cmd_eval_petrarch(args: argparse.Namespace) -> int:
+    from eventcoder.petrarch.validation import evaluate_records, pass_rate, report_lines
+
+    results = evaluate_records(args.records, dictionaries=args.dictionaries, all_categories=args.all_categories)
+    for line in report_lines(results, show_failures=args.show_failures):
+        print(line)
+    return 0 if pass_rate(results) >= args.min_pass else 1
 
 
 def cmd_eval_plv(args: argparse.Namespace) -> int:
-    from .learned.metrics import format_scores, score
-    from .learned.plv import read_plv
-
-    from .eval_plv_e2e import read_row_ids, select_rows
+    from eventcoder.eval_plv_e2e import format_e2e, read_row_ids, select_rows
+    from eventcoder.learned.coders import score_plv, score_plv_end_to_end
+    from eventcoder.learned.metrics import format_scores
+    from eventcoder.learned.plv import read_plv
 
     pairs = select_rows(read_plv(args.file), read_row_ids(args.ids) if args.ids else None, args.limit)
     if not pairs:
         print(f"{args.file}: no rows")
         return 1
     if args.end_to_end:
-        return _end_to_end(args, pairs)
-    coder = load_coder(args.coder, fallback=args.fallback)
-    started = time.perf_counter()  # coding only, model loading excluded
-    predicted = coder(pairs)
-    elapsed = time.perf_counter() - started
-    scores = score([p.gold_root for p in pairs], predicted, gold_penta=[p.gold_penta for p in pairs])
-    speed = len(pairs) / elapsed if elapsed > 0 else float("inf")
-    print(format_scores(scores, title=f"{args.file} — {args.coder} coder", pairs_per_second=speed))
-    gold = {p.gold_root for p in pairs}
-    unknown = Counter(p for p in predicted if p not in gold)
-    if unknown:
-        print("predicted classes absent from gold: " + ", ".join(f"{k} {v}" for k, v in unknown.most_common()))
-    return 0
-
-
-def _end_to_end(args: argparse.Namespace, pairs: Sequence[PlvPair]) -> int:
-    from datetime import date
-
-    from .errors import ConfigError
-    from .eval_plv_e2e import end_to_end, format_e2e
-    from .pipeline import Pipeline
-    from .settings import load_settings
-
-    if args.coder == "learned":
-        raise ConfigError("--end-to-end codes with the Pipeline: use --coder combined (default) or dictionary")
-    try:
-        published = date.fromisoformat(args.published)
-    except ValueError as exc:
-        raise ConfigError(f"--published {args.published!r} is not an ISO date (YYYY-MM-DD)") from exc
-    pipeline = Pipeline(load_settings(args.config, coder=args.coder))
-    score = end_to_end(pairs, pipeline, published=published)
-    print(format_e2e(score, title=f"{args.file} — {args.coder} coder"))
+        e2e = score_plv_end_to_end(pairs, coder=args.coder, published=args.published, settings=settings_of(args))
+        print(format_e2e(e2e, title=f"{args.file} — {args.coder} coder"))
+        return 0
+    result = score_plv(pairs, coder=args.coder, fallback=args.fallback)
+    print(format_scores(result.scores, title=f"{args.file} — {args.coder} coder", pairs_per_second=result.pairs_per_second))
+    if result.unknown:
+        print("predicted classes absent from gold: " + ", ".join(f"{k} {v}" for k, v in result.unknown.most_common()))
     return 0

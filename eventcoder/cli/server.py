@@ -10,14 +10,12 @@ import os
 import sys
 from typing import Any
 
+from eventcoder.cli.common import settings_of
 from eventcoder.errors import ConfigError, EventcoderError
 
 
 def _settings(args: argparse.Namespace) -> Any:
-    from eventcoder.settings import load_settings
-
-    extra = {"db": args.db} if getattr(args, "db", None) else {}
-    return load_settings(getattr(args, "config", None), **extra)
+    return settings_of(args, db=getattr(args, "db", None) or None)
 
 
 def _token(var: str | None) -> str | None:
@@ -87,7 +85,7 @@ def register(sub: Any) -> None:
                             "--host is not loopback (against DNS rebinding)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     serve.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
-    serve.set_defaults(func=cmd_serve)
+    serve.set_defaults(handler=cmd_serve)
 
     corr = sub.add_parser("corrections", help="export analysts' corrections as training data or dictionary lines")
     corr.add_argument("kind", choices=("training", "dictionary"),
@@ -96,4 +94,4 @@ def register(sub: Any) -> None:
     corr.add_argument("--out", default="-", help="file to write (default: stdout)")
     corr.add_argument("--history", action="store_true", help="every correction, not only those in force")
     corr.add_argument("--db", help="DuckDB store")
-    corr.set_defaults(func=cmd_corrections)
+    corr.set_defaults(handler=cmd_corrections)

@@ -1,11 +1,11 @@
-"""CLI commands for scale-out and streaming sources: ``watch`` (and the engine flags of ``code``)."""
+"""``eventcoder watch``: poll RSS/Atom feeds, code new article pages into the store (and link them)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from .engines.base import ENGINES
+from eventcoder.cli.common import settings_of
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -22,38 +22,17 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     watch.add_argument("--timeout", type=float, default=30.0, help="seconds per HTTP request (default 30)")
     watch.add_argument("--batch-size", type=int, help="articles per spaCy batch")
     watch.add_argument("--quiet", action="store_true", help="no line per poll")
-    watch.set_defaults(func=cmd_watch)
-
-
-def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
-    """The engine flags of ``eventcoder code``."""
-    parser.add_argument("--engine", choices=ENGINES, default="local",
-                        help="local: this machine's processes (default); ray: a Ray cluster (extra [distributed])")
-    parser.add_argument("--workers", type=int,
-                        help="worker processes (local, default 1) or Ray workers (default: every CPU); 0 = every CPU")
-    parser.add_argument("--address", help="Ray cluster to join: auto, or HOST:PORT (default: start Ray locally)")
-    parser.add_argument("--shards-dir", help="where the ray engine keeps per-shard Parquet results until stored "
-                        "(default: DB.shards; on a cluster, storage every node can reach, e.g. s3://…)")
-
-
-def engine_from_args(args: argparse.Namespace):  # -> Engine
-    """The engine the ``code`` flags ask for."""
-    from .engines import make_engine
-
-    return make_engine(getattr(args, "engine", None) or "local", workers=getattr(args, "workers", None),
-                       address=getattr(args, "address", None), shards_dir=getattr(args, "shards_dir", None))
+    watch.set_defaults(handler=cmd_watch)
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from .settings import load_settings
-    from .watch import WatchOptions, parse_interval, watch_sources
+    from eventcoder.watch import PollSummary, WatchOptions, parse_interval, watch_sources
 
-    settings = load_settings(args.config, **{k: v for k, v in {"db": args.db, "batch_size": args.batch_size}.items()
-                                             if v is not None})
+    settings = settings_of(args, db=args.db, batch_size=args.batch_size)
     every = parse_interval(args.every)
     max_polls = 1 if args.once else args.max_polls
 
-    def report(summary) -> None:
+    def report(summary: PollSummary) -> None:
         if not args.quiet:
             print(summary.line(), file=sys.stderr, flush=True)
 

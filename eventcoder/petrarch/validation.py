@@ -301,3 +301,18 @@ def report_lines(results: Sequence[RecordResult], *, show_failures: bool = False
 def pass_rate(results: Iterable[RecordResult]) -> float:
     total = score(list(results)).get("ALL")
     return total.matched / total.expected if total and total.expected else 0.0
+
+
+def evaluate_records(path: str | Path, *, dictionaries: str | Path | None = None,
+                     all_categories: bool = False) -> list[RecordResult]:
+    """Code the validation records of ``path`` from their raw text and compare with their gold.
+
+    Only the categories the file's ``<Include>`` lists, unless ``all_categories``; the pipeline
+    uses the dictionaries its ``<Environment>`` names (found in ``dictionaries``).
+    """
+    from .runner import code_records, petrarch_pipeline
+
+    env, records = read_records(path)
+    if env.include and not all_categories:
+        records = [r for r in records if r.category in env.include]
+    return list(code_records(records, petrarch_pipeline(env, dictionaries=dictionaries)))

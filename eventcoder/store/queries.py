@@ -1,11 +1,22 @@
-"""Read queries for the dataset commands: actor counts, unknown actors and a summary of the store."""
+"""Read queries for the commands: an article by id prefix, actor counts, unknown actors and a
+summary of the store."""
 
 from __future__ import annotations
 
 from eventcoder.actors.stub import UnknownActor
-from eventcoder.errors import ConfigError
+from eventcoder.errors import ConfigError, EventcoderError
 from eventcoder.store.eventstore import EventStore
 from eventcoder.store.schema import latest_version
+
+
+def article_by_prefix(store: EventStore, prefix: str) -> tuple[str, dict[str, object], list[dict[str, object]]]:
+    """The one stored article whose id starts with ``prefix``: its id, row and events."""
+    ids = store.find_articles(prefix)
+    if not ids:
+        raise EventcoderError(f"no article with id {prefix!r} in {store.path}")
+    if len(ids) > 1:
+        raise EventcoderError(f"id prefix {prefix!r} is ambiguous: {', '.join(ids[:5])}")
+    return ids[0], store.article(ids[0]) or {}, store.events_for_article(ids[0])
 
 
 def actor_counts(store: EventStore, *, resolved: bool | None = None, limit: int = 50) -> list[dict[str, object]]:

@@ -1,0 +1,98 @@
+"""The PLV pair coders that ``eventcoder eval plv --coder`` scores, and the scoring of a PLV file.
+
+``load_coder`` is the factory: a function from pairs to predicted PLV roots, models loaded.
+``score_plv`` codes the pairs with one and scores the roots; ``score_plv_end_to_end`` codes each
+raw sentence with the whole ``Pipeline`` instead.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ..errors import ConfigError
+from ..registry import PLV_CODERS
+from .plv import PlvPair
+
+if TYPE_CHECKING:
+    from ..eval_plv_e2e import E2EScore
+    from ..settings import Settings
+    from .metrics import Scores
+
+Coder = Callable[[Sequence[PlvPair]], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class PlvResult:
+    """A coder's scores on PLV pairs, its speed, and predicted classes the gold never uses."""
+
+    scores: Scores
+    pairs_per_second: float
+    unknown: Counter[str]
+
+
+def load_coder(name: str, *, fallback: str = "YIELD") -> Coder:
+    """A function from pairs to predicted PLV roots, with its models loaded (``name`` in PLV_CODERS)."""
+    if name not in PLV_CODERS:
+        raise ConfigError(f"unknown PLV coder {name!r}; use one of {', '.join(PLV_CODERS)}")
+    if name == "dictionary":
+        from .dictionary_pairs import DictionaryPairCoder
+
+        model = DictionaryPairCoder.load()
+        return lambda pairs: [c.root or fallback for c in model.code(pairs)]
+    if name == "learned":
+        from .pair_model import PairModel
+
+        pair_model = PairModel.load()
+
+        def learned(pairs: Sequence[PlvPair]) -> list[str]:
+            return [pair_model.labels[i] for i in pair_model.logits([p.marked_sentence for p in pairs]).argmax(1)]
+
+        return learned
+    from .combine import CombinedCoder
+    from .dictionary_pairs import DictionaryPairCoder
+
+    dictionary = DictionaryPairCoder.load()
+    combined = CombinedCoder.load()
+
+    def both(pairs: Sequence[PlvPair]) -> list[str]:
+        codings = dictionary.code(pairs)
+        decisions = combined.decide([p.marked_sentence for p in pairs], [c.root for c in codings], [c.cameo for c in codings])
+        return [d.root for d in decisions]
+
+    return both
+
+
+def score_plv(pairs: Sequence[PlvPair], *, coder: str = "combined", fallback: str = "YIELD") -> PlvResult:
+    """Code ``pairs`` with the named coder and score its roots (speed: coding only, not loading)."""
+    from .metrics import score
+
+    code = load_coder(coder, fallback=fallback)
+    started = time.perf_counter()
+    predicted = code(pairs)
+    elapsed = time.perf_counter() - started
+    scores = score([p.gold_root for p in pairs], predicted, gold_penta=[p.gold_penta for p in pairs])
+    gold = {p.gold_root for p in pairs}
+    return PlvResult(scores, len(pairs) / elapsed if elapsed > 0 else float("inf"),
+                     Counter(p for p in predicted if p not in gold))
+
+
+def score_plv_end_to_end(pairs: Sequence[PlvPair], *, coder: str = "combined", published: str = "2020-01-01",
+                         settings: Settings | None = None) -> E2EScore:
+    """Code each pair's raw sentence (published on ``published``) with the whole Pipeline and score it."""
+    from ..eval_plv_e2e import end_to_end
+    from ..pipeline import Pipeline
+    from ..settings import Settings
+
+    if coder == "learned":
+        raise ConfigError("--end-to-end codes with the Pipeline: use --coder combined (default) or dictionary")
+    try:
+        day = date.fromisoformat(published)
+    except ValueError as exc:
+        raise ConfigError(f"--published {published!r} is not an ISO date (YYYY-MM-DD)") from exc
+    pipeline = Pipeline((settings or Settings()).override(coder=coder))
+    return end_to_end(pairs, pipeline, published=day)
