@@ -98,3 +98,16 @@ def test_stage_lists_pickle_for_worker_processes(pipeline) -> None:
     assert pickle.loads(pickle.dumps(petrarch_stages)) is petrarch_stages
     light = [s for s in pipeline.stages() if s.name in {"sentences", "relations", "merge"}]
     assert [s.name for s in pickle.loads(pickle.dumps(light))] == ["sentences", "relations", "merge"]
+
+
+def test_every_stage_is_documented() -> None:
+    import eventcoder.stages as stages_module
+
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "pipeline.md").read_text(encoding="utf-8")
+    classes = [getattr(stages_module, n) for n in stages_module.__all__]
+    names = {c.name for c in classes if isinstance(c, type) and isinstance(getattr(c, "name", None), str)}
+    assert len(names) == 18
+    for name in names:
+        assert f"| `{name}` |" in doc, f"stage {name!r} has no row in docs/pipeline.md"
