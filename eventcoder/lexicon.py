@@ -208,6 +208,9 @@ class Lexicon:
     groups: Mapping[PhraseKey, Group] = field(default_factory=lambda: MappingProxyType({}))
     user: Mapping[PhraseKey, ActorEntry] = field(default_factory=lambda: MappingProxyType({}))
     """The user's own actor files (setting ``user_actors``), looked up before everything else."""
+    institutions: Mapping[PhraseKey, Group] = field(default_factory=lambda: MappingProxyType({}))
+    """A country's government bodies named without a country word ("the Kremlin", "the Knesset"),
+    from ``institutions.tsv``: the same columns as ``groups.tsv``."""
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Lexicon:
@@ -223,15 +226,11 @@ class Lexicon:
         for row in read_tsv(root / "igos.tsv"):
             igo = Igo(row["code"], row["name"], _split(row["aliases"]))
             _index(igo_index, (igo.name, *igo.aliases), igo)
-        group_index: dict[PhraseKey, Group] = {}
-        if (root / "groups.tsv").exists():
-            for row in read_tsv(root / "groups.tsv"):
-                group = Group(row["code"], row["name"], row["country"] or None, _split(row["sectors"]),
-                              _split(row["aliases"]), _split(row.get("members", "")))
-                _index(group_index, group.aliases, group)
+        group_index = _group_index(root / "groups.tsv")
+        institution_index = _group_index(root / "institutions.tsv")
         agents = {phrase_key(r["phrase"]): _split(r["sectors"]) for r in read_tsv(root / "agents.tsv")}
         people = _people_index(root / "people.tsv")
-        indexes = (country_index, capital_index, igo_index, agents, people, group_index)
+        indexes = (country_index, capital_index, igo_index, agents, people, group_index, institution_index)
         longest = max((len(key) for index in indexes for key in index), default=0)
         return cls(
             countries=MappingProxyType(country_index),
@@ -242,6 +241,7 @@ class Lexicon:
             by_iso3=MappingProxyType({c.iso3: c for c in countries}),
             max_phrase_len=longest,
             groups=MappingProxyType(group_index),
+            institutions=MappingProxyType(institution_index),
         )
 
     def with_user_actors(self, entries: Iterable[ActorEntry]) -> Lexicon:
@@ -282,6 +282,17 @@ def _index(index: dict[PhraseKey, object], phrases: Iterable[str], value: object
         key = phrase_key(phrase)
         if key:
             index.setdefault(key, value)
+
+
+def _group_index(path: Path) -> dict[PhraseKey, Group]:
+    """Groups (or institutions) by each alias's key; an absent file is an empty index."""
+    index: dict[PhraseKey, Group] = {}
+    if path.exists():
+        for row in read_tsv(path):
+            group = Group(row["code"], row["name"], row["country"] or None, _split(row["sectors"]),
+                          _split(row["aliases"]), _split(row.get("members", "")))
+            _index(index, group.aliases, group)
+    return index
 
 
 def _people_index(path: Path) -> dict[PhraseKey, tuple[Person, ...]]:

@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from eventcoder.lexicon import phrase_key  # noqa: E402
 from group_sources import extra_group_rows  # noqa: E402  (scripts/group_sources.py)
+from institution_sources import institution_rows  # noqa: E402  (scripts/institution_sources.py)
 
 
 PETRARCH_COPIES = (
@@ -622,6 +623,8 @@ SOURCES = {
     "groups.tsv": ("dictionaries/petrarch2/Phoenix.MilNonState.actors.txt; actors/ucdp-actor-221.csv; countries.tsv; "
                    "curated lists in build_resources.py and group_sources.py",
                    "MIT (Phoenix); CC BY 4.0 (UCDP); facts"),
+    "institutions.tsv": ("dictionaries/petrarch2/Phoenix.Countries.actors.txt; countries.tsv; agents.tsv; people.tsv; "
+                         "curated list in institution_sources.py", "MIT (Phoenix); facts"),
     "agents.tsv": ("dictionaries/petrarch2/Phoenix.agents.txt; plover/PLOVER_agents.txt", "MIT"),
     "people.tsv": ("countryinfo/people_leaders.csv; countryinfo/people_gov.csv; agents.tsv",
                    "CC BY-SA 3.0 (CountryInfo)"),
@@ -661,6 +664,11 @@ def build(shared: Path, out: Path) -> list[str]:
     write_tsv(out / "agents.tsv", ("phrase", "sectors", "source"), agents)
     people = build_people(data, countries, agents, phrase_key)
     write_tsv(out / "people.tsv", ("name", "aliases", "country", "title", "sectors", "start", "end"), people)
+    person_keys = {phrase_key(a) for row in people for a in (row[0], *row[1].split("|")) if a}
+    institutions = institution_rows(data / "dictionaries/petrarch2/Phoenix.Countries.actors.txt", countries,
+                                    {phrase_key(row[0]) for row in agents}, person_keys, phrase_key,
+                                    parse_actor_entries)
+    write_tsv(out / "institutions.tsv", ("code", "name", "country", "sectors", "aliases", "members"), institutions)
     cameo_rows = build_cameo(shared)
     write_tsv(out / "cameo.tsv", ("code", "name", "root", "goldstein", "quad_class", "penta_class",
                                   "plover_type", "plover_mode", "plover_context"), cameo_rows)

@@ -109,3 +109,22 @@ def test_a_word_two_organisations_share_names_neither(resolve):
     resolve("The European Union and the African Union met in Brussels.", "Union", memory)
     m = resolve("The union said it would send observers.", "union", memory)
     assert m is None or m.resolved_by != "coreference"
+
+
+@pytest.mark.parametrize("text, head, code", [
+    ("The Kremlin rejected the offer.", "Kremlin", "RUSGOV"),
+    ("A senior State Department official told reporters in Ankara.", "official", "USAGOV"),
+    ("A Pentagon spokesman said the troops would stay.", "spokesman", "USAMIL"),
+    ("Downing Street said the talks would go on.", "Street", "GBRGOV"),
+    ("The Knesset voted to dissolve itself.", "Knesset", "ISRGOVLEG"),
+])
+def test_a_government_named_by_its_seat_or_body(resolve, text, head, code):
+    m = resolve(text, head)
+    assert m.actor.code == code and m.resolved_by == "institution"
+
+
+def test_an_institution_later_called_the_department(resolve):
+    memory = ArticleMemory()
+    resolve("The State Department criticized the decision on Tuesday.", "Department", memory)
+    m = resolve("The department said it would review the aid.", "department", memory)
+    assert m.actor.country == "USA" and m.resolved_by == "coreference"

@@ -2,6 +2,7 @@
 
 Lookup order inside the phrase: the user's own actors (setting ``user_actors``, with the code
 that applies on the article's date), named people with a role on the article's date, IGOs,
+government bodies named without a country word (``institutions.tsv``: "the Kremlin"),
 non-state armed groups (``groups.tsv``), countries (names and adjectives), capitals used for governments, and role nouns (agents) that
 give sectors. A person nobody knows but whose phrase has a country word and a title
 ("Syrian Defense Minister Ali Abdullah Ayyoub") becomes country + sector, and is remembered for
@@ -31,7 +32,7 @@ _PROPER_ENTS = {"PERSON", "ORG", "NORP", "GPE", "FAC", "LOC"}
 
 @dataclass(frozen=True, slots=True)
 class _Hit:
-    kind: str  # user | person | igo | group | country | capital | agent
+    kind: str  # user | person | igo | institution | group | country | capital | agent
     start: int  # position in the phrase token list
     end: int
     value: Any
@@ -81,6 +82,7 @@ class ActorResolver:
             ("user", lexicon.user),
             ("person", lexicon.people),
             ("igo", lexicon.igos),
+            ("institution", lexicon.institutions),
             ("group", lexicon.groups),
             ("country", lexicon.countries),
             ("capital", lexicon.capitals),
@@ -186,6 +188,11 @@ class ActorResolver:
                 kind = hit.value.code[:3]  # IGO or NGO
                 return Actor(code=hit.value.code, name=hit.value.name, country=None, sectors=(kind, *sectors)), kind.lower()
         for hit in hits:
+            if hit.kind == "institution":  # "the Kremlin", "a State Department official"
+                body = hit.value
+                secs = tuple(dict.fromkeys((*body.sectors, *sectors)))
+                return Actor(code=body.code, name=body.name, country=body.country, sectors=secs), "institution"
+        for hit in hits:
             if hit.kind == "group":
                 group = hit.value
                 secs = tuple(dict.fromkeys((*group.sectors, *sectors)))
@@ -230,13 +237,13 @@ def _active(people: tuple[Person, ...], when: date) -> Person | None:
     return active[0] if active else None
 
 
-_ORGANISATION_HOWS = frozenset({"igo", "ngo", "group", "group+country"})
+_ORGANISATION_HOWS = frozenset({"igo", "ngo", "group", "group+country", "institution"})
 
 
 def _remember_organisation(memory: ArticleMemory, hits: Sequence[_Hit], tokens: Sequence[Any], actor: Actor) -> None:
     """Let a later definite "the court" / "the union" name the organisation this phrase names."""
     for hit in hits:
-        if hit.kind in ("igo", "group"):
+        if hit.kind in ("igo", "group", "institution"):
             words = [t.lower_ for t in tokens[hit.start : hit.end] if t.pos_ in {"NOUN", "PROPN"} and t.is_alpha]
             memory.remember_organisation(words, actor)
             return
@@ -263,7 +270,7 @@ def _hit_counts(hit: _Hit, tokens: Sequence[Any]) -> bool:
     last = tokens[hit.end - 1]
     if hit.kind == "agent":
         return last.pos_ in {"NOUN", "PROPN"} and not set(hit.value) <= _VAGUE_SECTORS
-    if hit.kind == "group":  # a name, not a word that happens to spell one ("youth", "amal")
+    if hit.kind in ("group", "institution"):  # a name, not a word that happens to spell one ("youth", "amal")
         span = tokens[hit.start : hit.end]
         if is_collective(hit.value) and last.dep_ in {"compound", "amod", "nmod"}:
             return False  # "the West African bloc", "Gulf states' envoys" is kept (possessor)
