@@ -128,3 +128,13 @@ def test_an_institution_later_called_the_department(resolve):
     resolve("The State Department criticized the decision on Tuesday.", "Department", memory)
     m = resolve("The department said it would review the aid.", "department", memory)
     assert m.actor.country == "USA" and m.resolved_by == "coreference"
+
+
+def test_a_word_inside_a_known_name_is_not_an_actor_of_its_own(pipeline):
+    doc = pipeline.nlp("Kenya refused to attend a hearing by the International Court of Justice in The Hague.")
+    table = pipeline.find_actors(next(iter(doc.sents)), date(2021, 3, 15), ArticleMemory())
+    texts = {doc[i].text: m.actor.code for i, (m, _) in table.items()}
+    assert texts.get("Court", "").startswith("IGOUNO") and "Justice" not in texts
+    doc = pipeline.nlp("The president of Kenya met the delegation.")
+    table = pipeline.find_actors(next(iter(doc.sents)), date(2021, 3, 15), ArticleMemory())
+    assert "KEN" in {m.actor.code for m, _ in table.values()}

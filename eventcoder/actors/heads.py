@@ -29,14 +29,23 @@ def find_actors(
     sent: Any, resolver: Any, published: date, memory: ArticleMemory, *, misread_subjects: bool = False
 ) -> dict[int, tuple[Any, frozenset[int]]]:
     """Resolve every noun-phrase head in the sentence, in reading order: head index → (Mention,
-    the token indexes of its phrase). ``resolver`` is anything with ActorResolver's ``resolve``."""
+    the token indexes of its phrase). ``resolver`` is anything with ActorResolver's ``resolve``.
+
+    A head inside the phrase of an actor already known ("Justice" in "the International Court of
+    Justice") is not an actor of its own unless it resolves to a known one too ("Kenya" in "the
+    president of Kenya")."""
     table: dict[int, tuple[Any, frozenset[int]]] = {}
+    inside_known: set[int] = set()
     for tok in sent:
         if not is_head(tok, misread_subjects=misread_subjects):
             continue
         mention = resolver.resolve(tok, when=published, memory=memory)
-        if mention is not None:
-            table[tok.i] = (mention, frozenset(t.i for t in phrase_tokens(tok)))
+        if mention is None or (tok.i in inside_known and mention.actor.code is None):
+            continue
+        phrase = frozenset(t.i for t in phrase_tokens(tok))
+        table[tok.i] = (mention, phrase)
+        if mention.actor.code is not None:
+            inside_known |= phrase
     return table
 
 
