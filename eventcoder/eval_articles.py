@@ -266,7 +266,7 @@ def _false_positive(p: EventLike, gold: ArticleGold) -> FalsePositive:
     ptype, pcode = p.cameo.plover_type, p.cameo.code
     hits = [n for n in gold.non_events if _overlap(p.sentence, n.sentence)]
     typed = [n for n in hits if _candidate_fits(n, ptype, pcode)]
-    item: NonEvent | None = (typed or hits or [None])[0]
+    item: NonEvent | None = next(iter(typed or hits), None)
     in_sentence = tuple(
         f"{g.event_id} {g.plover_type} {_actor_text(g.source)} → {_actor_text(g.target)}"
         for g in gold.events if any(_overlap(p.sentence, s) for s in g.sentences)

@@ -152,8 +152,8 @@ def _write_parquet(store: EventStore, path: str, *, level: str, method: str,
     cursor = store.connection.cursor()
     try:
         result = cursor.execute(f"SELECT {cols} FROM ({sql}) d", params)
-        # DuckDB ≥ 2 names it to_arrow_reader; 1.x fetch_record_batch.
-        reader = getattr(result, "to_arrow_reader", None) or result.fetch_record_batch
+        # DuckDB ≥ 2 names it to_arrow_reader; 1.x fetch_record_batch (not in 2.x's type stubs).
+        reader = getattr(result, "to_arrow_reader", None) or getattr(result, "fetch_record_batch")
         with warnings.catch_warnings():  # DuckDB notes the copy an execute() result makes
             warnings.simplefilter("ignore", UserWarning)
             reader = reader(10_000)

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from eventcoder import __version__
 from eventcoder.lexicon import default_data_dir, read_tsv
 from eventcoder.registry import ExportFormat
 
-Row = Mapping[str, object]
+Row = Mapping[str, Any]  # a dataset row (eventcoder.store.datasets): DuckDB values, typed by the schema
 Builder = Callable[[Row, "Tables"], dict[str, object]]
 _QUADS = {"VERBAL COOPERATION": 1, "MATERIAL COOPERATION": 2, "VERBAL CONFLICT": 3, "MATERIAL CONFLICT": 4}
 
@@ -35,9 +36,11 @@ class Tables:
         return cls(default_data_dir())
 
     @cached_property
-    def schemas(self) -> dict[str, dict[str, object]]:
+    def schemas(self) -> dict[str, dict[str, Any]]:
+        """Format key → its schema entry (parsed JSON: ``columns`` or ``fields`` lists)."""
         text = (self.data_dir / "formats" / "export_schemas.json").read_text(encoding="utf-8")
-        return json.loads(text)  # type: ignore[no-any-return]
+        schemas: dict[str, dict[str, Any]] = json.loads(text)
+        return schemas
 
     @cached_property
     def countries(self) -> dict[str, dict[str, str]]:
@@ -64,8 +67,8 @@ class Tables:
     def columns(self, key: str) -> list[str]:
         schema = self.schemas[key]
         if "columns" in schema:
-            return [str(c["name"]) for c in schema["columns"]]  # type: ignore[union-attr, index]
-        return [plover_field_name(str(f)) for f in schema["fields"]]  # type: ignore[union-attr]
+            return [str(c["name"]) for c in schema["columns"]]
+        return [plover_field_name(str(f)) for f in schema["fields"]]
 
     def country_name(self, iso3: object) -> str | None:
         return self.countries.get(str(iso3), {}).get("name") if iso3 else None
@@ -94,7 +97,7 @@ def _sectors(value: object) -> list[str]:
 
 
 def _day(row: Row) -> date:
-    return row["event_date"]  # type: ignore[return-value]
+    return row["event_date"]
 
 
 def _kind(row: Row, t: Tables) -> str | None:
@@ -141,7 +144,7 @@ def icews(row: Row, t: Tables) -> dict[str, object]:
     out: dict[str, object] = {
         "Event ID": _int_id(row["unit_id"]), "Event Date": _day(row).isoformat(),
         "Event Text": row["cameo_name"], "CAMEO Code": row["cameo_code"], "Intensity": row["goldstein"],
-        "Story ID": _int_id(row["article_id"]), "Sentence Number": int(row["sentence_index"]) + 1,  # type: ignore[call-overload]
+        "Story ID": _int_id(row["article_id"]), "Sentence Number": int(row["sentence_index"]) + 1,
         "Publisher": row["outlet"], "City": row["location_name"] if _kind(row, t) == "city" else None,
         "Country": t.country_name(row["location_country"]), "Latitude": row["lat"], "Longitude": row["lon"],
     }
@@ -192,7 +195,7 @@ def gdelt(row: Row, t: Tables) -> dict[str, object]:
         "NumMentions": row["num_mentions"], "NumSources": row["num_sources"],
         "NumArticles": row["num_articles"],
         "DATEADDED": int(f"{added:%Y%m%d%H%M%S}") if isinstance(added, datetime) else None,
-        "SOURCEURL": (_sectors(row["urls"]) or [None])[0],
+        "SOURCEURL": next(iter(_sectors(row["urls"])), None),
         **_gdelt_actor(row, "source", "Actor1", t), **_gdelt_actor(row, "target", "Actor2", t),
         **_gdelt_geo(row, t),
     }

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from eventcoder.errors import ResourceError
 
@@ -276,7 +276,10 @@ def _country(row: Mapping[str, str]) -> Country:
     )
 
 
-def _index(index: dict[PhraseKey, object], phrases: Iterable[str], value: object) -> None:
+_V = TypeVar("_V")
+
+
+def _index(index: dict[PhraseKey, _V], phrases: Iterable[str], value: _V) -> None:
     """Add each phrase's key; the first value claiming a key keeps it."""
     for phrase in phrases:
         key = phrase_key(phrase)

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from eventcoder.errors import ConfigError
@@ -145,23 +146,23 @@ def shifted(day: date, days: int) -> date:
         return date.max if days > 0 else date.min
 
 
-def to_link_event(row: Mapping[str, object]) -> LinkEvent:
-    """A ``LinkEvent`` from a row of ``eventcoder.store.links`` queries."""
+def to_link_event(row: Mapping[str, Any]) -> LinkEvent:
+    """A ``LinkEvent`` from a row of ``eventcoder.store.links`` queries (DuckDB values, typed by the schema)."""
     ptype, pmode = row.get("plover_type"), row.get("plover_mode")
     return LinkEvent(
         event_id=str(row["event_id"]), article_id=str(row["article_id"]),
-        event_date=row["event_date"],  # type: ignore[arg-type]
-        source_key=(row["source_country"] or row["source_code"]),  # type: ignore[arg-type]
+        event_date=row["event_date"],
+        source_key=(row["source_country"] or row["source_code"]),
         target_key=(row["target_country"] or row["target_code"] or
-                    (f"?{row['target_text']}" if row.get("target_text") else None)),  # type: ignore[arg-type]
-        source_code=row["source_code"], target_code=row["target_code"],  # type: ignore[arg-type]
+                    (f"?{row['target_text']}" if row.get("target_text") else None)),
+        source_code=row["source_code"], target_code=row["target_code"],
         source_sectors=_sectors(row["source_sectors"]), target_sectors=_sectors(row["target_sectors"]),
         cameo_code=str(row["cameo_code"]),
         plover=(str(ptype), str(pmode or "")) if ptype else None,
-        country=row["location_country"], lat=row["lat"], lon=row["lon"],  # type: ignore[arg-type]
-        mentions=int(row["mentions"] or 1), confidence=float(row["confidence"] or 0.0),  # type: ignore[arg-type]
+        country=row["location_country"], lat=row["lat"], lon=row["lon"],
+        mentions=int(row["mentions"] or 1), confidence=float(row["confidence"] or 0.0),
         source_name=_source_name(row.get("outlet"), row.get("url")),
-        url=row.get("url"), published=row.get("published"), added_at=row.get("added_at"),  # type: ignore[arg-type]
+        url=row.get("url"), published=row.get("published"), added_at=row.get("added_at"),
     )
 
 
@@ -303,15 +304,14 @@ def summary_row(method: str, cluster: Cluster, now: datetime) -> list[object]:
     members = sorted(cluster.members, key=lambda m: (m.published or datetime.min, m.article_id, m.event_id))
     articles = list(dict.fromkeys(m.article_id for m in members))
     first_of = {a: next(m for m in members if m.article_id == a) for a in articles}
-    named = {first_of[a].source_name for a in articles if first_of[a].source_name}
+    outlets = list(dict.fromkeys(name for a in articles if (name := first_of[a].source_name)))
     anonymous = sum(1 for a in articles if not first_of[a].source_name)
-    outlets = list(dict.fromkeys(first_of[a].source_name for a in articles if first_of[a].source_name))
     urls = list(dict.fromkeys(first_of[a].url for a in articles if first_of[a].url))
     added = [m.added_at for m in members if m.added_at is not None]
     dates = [m.event_date for m in members]
     return [
         method, cluster.link_id, cluster.rep.event_id, cluster.rep.event_date, min(dates), max(dates),
-        len(members), sum(m.mentions for m in members), len(named) + anonymous, len(articles),
+        len(members), sum(m.mentions for m in members), len(outlets) + anonymous, len(articles),
         "|".join(articles), "|".join(outlets) or None, "|".join(str(u) for u in urls) or None,
         min(added) if added else None, now,
     ]

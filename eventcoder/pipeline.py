@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from .actors import ActorResolver, ArticleMemory
 from .actors.heads import find_actors
 from .actors.unknown import UnknownMention
-from .errors import ConfigError, EventcoderError, InputError, StageError, TimeLimitError
+from .errors import EventcoderError, InputError, StageError, TimeLimitError
 from .events.ontology import CodeTables
 from .events.verbdict import VerbDictionary
 from .extract.candidates import BLOCK_DEFAULTS
@@ -162,24 +162,21 @@ class Pipeline:
         if self.settings.user_actors:  # the user's own actor files, over the shipped actors
             from .actors.userfiles import load_user_actors
 
-            self.lexicon = self.lexicon.with_user_actors(load_user_actors(self.settings.user_actors))  # type: ignore[union-attr]
+            self.lexicon = self.lexicon.with_user_actors(load_user_actors(self.settings.user_actors))
         if self.resolver is None:
             offices = None
             if self.settings.office_holders:
                 from .actors.officeholders import OfficeHolders
 
                 offices = OfficeHolders.load()
-            self.resolver = ActorResolver(self.lexicon, offices=offices)  # type: ignore[arg-type]
+            self.resolver = ActorResolver(self.lexicon, offices=offices)
         if self.issue_codes is None:
             self.issue_codes = read_issues(shipped_data_dir() / "dictionaries" / "Phoenix.IssueCoding.txt")
-        if self.settings.coder not in ("dictionary", "combined"):
-            raise ConfigError(f"setting 'coder': {self.settings.coder!r} is not one of dictionary, combined")
+        # settings.coder and settings.extractor are registry values (Settings checks them when built)
         if self.combined is None and self.settings.coder == "combined":
             from .learned.combine import CombinedCoder
 
             self.combined = CombinedCoder.load(threads=self.settings.learned_threads)
-        if self.settings.extractor not in ("gate", "rules"):
-            raise ConfigError(f"setting 'extractor': {self.settings.extractor!r} is not one of gate, rules")
         if self.gate is None and self.settings.extractor == "gate":
             self.gate = Gate.load(self.settings.gate_model or None, all_pairs=self.settings.all_pairs)
         self.dates = DateResolver()

@@ -14,6 +14,9 @@ from eventcoder.errors import ConfigError, EventcoderError
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Colormap, Normalize
     from matplotlib.figure import Figure
 
 _SUFFIXES = (".png", ".svg", ".pdf")
@@ -85,18 +88,18 @@ def _label(name: object) -> str:
     return "→".join(map(str, name)) if isinstance(name, tuple) else str(name)
 
 
-def _bars(ax: object, group: tuple[object, pd.DataFrame], value: str) -> None:
+def _bars(ax: Axes, group: tuple[object, pd.DataFrame], value: str) -> None:
     """One series as labelled bars over period labels (readable even for a single period)."""
     name, frame = group
     labels = [f"{p:%Y-%m-%d}" for p in frame["period"]]
     values = frame[value].tolist()
     colors = ["#b2182b" if v < 0 else "#2c7fb8" for v in values]
-    bars = ax.bar(labels, values, width=0.6, color=colors, label=_label(name))  # type: ignore[attr-defined]
-    ax.set_xlim(-0.5 - max(0, 3 - len(labels)) / 2, len(labels) - 0.5 + max(0, 3 - len(labels)) / 2)  # type: ignore[attr-defined]
-    ax.bar_label(bars, fmt="%g", fontsize="small")  # type: ignore[attr-defined]
+    bars = ax.bar(labels, values, width=0.6, color=colors, label=_label(name))
+    ax.set_xlim(-0.5 - max(0, 3 - len(labels)) / 2, len(labels) - 0.5 + max(0, 3 - len(labels)) / 2)
+    ax.bar_label(bars, fmt="%g", fontsize="small")
     if len(labels) > 24:
         step = math.ceil(len(labels) / 24)
-        ax.set_xticks(range(0, len(labels), step), labels[::step])  # type: ignore[attr-defined]
+        ax.set_xticks(range(0, len(labels), step), labels[::step])
 
 
 def _bar_width(index: pd.Index) -> float:
@@ -144,7 +147,7 @@ def plot_network(
     return _save(fig, out)
 
 
-def _mappable(cmap: object, norm: object) -> object:
+def _mappable(cmap: Colormap, norm: Normalize) -> ScalarMappable:
     from matplotlib.cm import ScalarMappable
 
-    return ScalarMappable(norm=norm, cmap=cmap)  # type: ignore[arg-type]
+    return ScalarMappable(norm=norm, cmap=cmap)

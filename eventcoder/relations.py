@@ -263,8 +263,7 @@ def _role_alternatives(
     near = {t.i for t in verb.subtree} | {h.i for h in heads}
     if verb.dep_ in ("ccomp", "advcl", "xcomp") and verb.head.i < verb.i:  # "+ HOSTING * MAY_DAY $": the governing verb's actors
         near |= {t.i for c in verb.head.children if c.i < verb.i and c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
-    near = sorted(near)
-    coded = [i for i in near if i in actors and _coded_actor(actors[i][0])]
+    coded = [i for i in sorted(near) if i in actors and _coded_actor(actors[i][0])]
     for a in coded:
         for b in coded:
             if a == b or (a, b) in taken:

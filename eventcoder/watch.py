@@ -17,10 +17,11 @@ import re
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from eventcoder import __version__
 from eventcoder.errors import ConfigError
@@ -116,11 +117,11 @@ class WatchState:
 
     def done(self) -> tuple[set[str], set[str]]:
         """Keys and URLs of entries that need no more work."""
-        rows = self.store.query(
+        rows: Sequence[Mapping[str, Any]] = self.store.query(
             "SELECT item_key, url, bool_or(status IN ('coded', 'rejected', 'known')) AS finished, "
             "count(*) FILTER (WHERE status = 'failed') AS failures FROM watch_items GROUP BY item_key, url"
         )
-        over = [r for r in rows if r["finished"] or int(r["failures"]) >= self.max_attempts]  # type: ignore[arg-type]
+        over = [r for r in rows if r["finished"] or int(r["failures"]) >= self.max_attempts]
         return {str(r["item_key"]) for r in over}, {str(r["url"]) for r in over if r["url"]}
 
     def validators(self, source: str) -> tuple[str | None, str | None]:

@@ -16,7 +16,7 @@ An analyst replaces ``---`` with a CAMEO actor code (``[PRKGOV]``, or dated:
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -46,7 +46,8 @@ class UnknownActor:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> UnknownActor:
-        return cls(**{name: row.get(name) for name in cls.__slots__})  # type: ignore[attr-defined]
+        values: dict[str, Any] = {f.name: row.get(f.name) for f in fields(cls)}  # the table's columns
+        return cls(**values)
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready dict (dates and times as ISO strings)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
-from ..records import Modality
+from ..records import Mention, Modality
 from ..relations import Triple
 from .ontology import CodeTables
 from .verbdict import VerbDictionary
@@ -23,9 +23,10 @@ class Coded:
     confidence: float
 
 
-def _reversed(triple: Triple) -> Triple:
+def _reversed(triple: Triple, target: Mention) -> Triple:
+    """``triple`` told the other way round: its ``target`` becomes the source."""
     return replace(
-        triple, source=triple.target, target=triple.source,
+        triple, source=target, target=triple.source,
         source_tokens=triple.target_tokens, target_tokens=triple.source_tokens, via=f"{triple.via}:reversed",
     )
 
@@ -34,7 +35,7 @@ def _directions(coding: VerbCoding, triple: Triple) -> list[tuple[VerbCoding, Tr
     """PETRARCH's ``[a:b]``: event a from source to target and event b from target to source."""
     out = [(replace(coding, reciprocal=None), triple)] if coding.code else []
     if coding.reciprocal and triple.target is not None:
-        out.append((replace(coding, code=coding.reciprocal, reciprocal=None), _reversed(triple)))
+        out.append((replace(coding, code=coding.reciprocal, reciprocal=None), _reversed(triple, triple.target)))
     return out
 
 
@@ -134,7 +135,7 @@ def _coded(coding: VerbCoding, triple: Triple, tables: CodeTables, require_targe
     if not coding.code:  # "[:173]": only the reversed reading is an event
         if triple.target is None:
             return None
-        triple = _reversed(triple)
+        triple = _reversed(triple, triple.target)
     if not tables.is_valid(code):
         root = code[:2]
         if not tables.is_valid(root):

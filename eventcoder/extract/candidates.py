@@ -192,8 +192,8 @@ def gate_candidates(coded: Sequence[Coded], doc: Any, tables: CodeTables, gate: 
             continue
         s = Scored(s.item, s.features, probability, why)
         triple = s.item.triple
-        explicit = triple.target is not None and not triple.via.endswith(IMPLICIT)
-        key = (triple.verb, triple.source.start, tables.cameo(s.item.code).plover_type, triple.target.start if explicit else None)
+        explicit = triple.target if not triple.via.endswith(IMPLICIT) else None
+        key = (triple.verb, triple.source.start, tables.cameo(s.item.code).plover_type, explicit.start if explicit is not None else None)
         if key not in kept or s.probability > kept[key].probability:
             kept[key] = s
     return list(kept.values())

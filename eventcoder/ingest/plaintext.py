@@ -117,6 +117,7 @@ def _split_header(
     lines = [(i, j, line.strip()) for i, p in enumerate(paras) for j, line in enumerate(p)]
     head = lines[:HEADER_LINES]
     first_date = parse_published(head[0][2], day_first=day_first)
+    extra: list[str]
     if first_date is not None and len(head) > 1:  # date line above the headline
         headline, published, used, extra = head[1][2], first_date, 1, []
     else:

@@ -108,14 +108,14 @@ def _find_date(line: str, *, day_first: bool) -> tuple[date, tuple[int, int]] | 
             month = _MONTHS.get(match["mon"].lower())
             if month is not None:
                 return _make(int(match["year"]), month, int(match["day"]), match.span())
-    match = _YEAR_FIRST.search(line)
-    if match:
-        return _make(int(match["year"]), int(match["a"]), int(match["b"]), match.span())
-    match = _NUMERIC.search(line)
-    if match:
-        a, b = int(match["a"]), int(match["b"])
+    found = _YEAR_FIRST.search(line)
+    if found:
+        return _make(int(found["year"]), int(found["a"]), int(found["b"]), found.span())
+    found = _NUMERIC.search(line)
+    if found:
+        a, b = int(found["a"]), int(found["b"])
         day, month = (a, b) if (a > 12 or (day_first and b <= 12)) else (b, a)
-        return _make(int(match["year"]), month, day, match.span())
+        return _make(int(found["year"]), month, day, found.span())
     return None
 
 

@@ -58,7 +58,7 @@ class DictionaryPairCoder:
         for verb in candidate_verbs(doc, source, target):
             first = first if first is not None else verb
             coding = code_verb(self.verbs, verb, source_tokens=frozenset(source), target_tokens=frozenset(target))
-            code = coding and (coding.code or coding.reciprocal)
+            code = (coding.code or coding.reciprocal) if coding is not None else None
             root = self._root(code) if code else None
             if root is not None:
                 return PairCoding(root, code, verb.lemma_.lower(), _chars(verb))

@@ -136,7 +136,8 @@ class DictionaryResolver:
     def _mention(
         self, head: Any, tokens: Sequence[Any], actor_codes: list[str], agent_codes: list[tuple[str, bool]], names: list[str],
     ) -> Mention | None:
-        codes = [c for c in (_combine(a, agent_codes) for a in actor_codes or [None]) if c is not None]
+        actors: list[str | None] = [*actor_codes] or [None]
+        codes = [c for c in (_combine(a, agent_codes) for a in actors) if c is not None]
         if not codes:
             return None
         code = "/".join(dict.fromkeys(codes))

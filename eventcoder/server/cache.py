@@ -64,13 +64,13 @@ class AnswerCache:
         """The kept value for ``key``, or ``compute()`` (kept when ``size`` of it fits)."""
         found, value = self._lookup(key)
         if found:
-            return value  # type: ignore[no-any-return]
+            return value
         with self._lock:
             flight = self._flights.setdefault(key, threading.Lock())
         with flight:
             found, value = self._lookup(key)
             if found:
-                return value  # type: ignore[no-any-return]
+                return value
             with self._lock:
                 generation = self.generation
                 self.misses += 1

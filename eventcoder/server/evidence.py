@@ -8,7 +8,7 @@ overlapping the trigger or each other.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 Span = dict[str, Any]
@@ -78,7 +78,7 @@ def event_spans(event: Mapping[str, Any], text: str) -> dict[str, Span | None]:
     return out
 
 
-def article_spans(events: list[Mapping[str, Any]], text: str) -> list[Span]:
+def article_spans(events: Sequence[Mapping[str, Any]], text: str) -> list[Span]:
     """Every event's trigger/source/target span in the article, as ``{event_id, role, start, end}``."""
     spans: list[Span] = []
     for event in events:

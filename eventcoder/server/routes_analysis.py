@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,8 +34,8 @@ class Unit(str, Enum):
 
 
 class Weight(str, Enum):
-    count = "count"
-    goldstein = "goldstein"
+    COUNT = "count"  # not ``count``: that would hide str.count
+    GOLDSTEIN = "goldstein"
 
 
 class NetworkActors(str, Enum):
@@ -45,7 +46,8 @@ class NetworkActors(str, Enum):
 def _analysis() -> Any:
     try:
         from eventcoder import analysis
-        import pandas  # noqa: F401
+
+        import_module("pandas")  # analysis imports it on first use; check now for a clear 503
     except ImportError as exc:
         raise ApiError(503, "series, network and alerts need pandas: pip install 'eventcoder[analysis]'") from exc
     return analysis
@@ -88,7 +90,7 @@ def network(
     request: Request,
     ds: Annotated[Dataset, Depends(dataset_params)],
     by: Annotated[Period | None, Query(description="one network per period (default: whole range)")] = None,
-    weight: Annotated[Weight, Query()] = Weight.count,
+    weight: Annotated[Weight, Query()] = Weight.COUNT,
     actors: Annotated[NetworkActors, Query(description="key actors by country or by full actor code")] = NetworkActors.country,
 ) -> Response:
     analysis = _analysis()

@@ -174,7 +174,8 @@ class ServerState:
 
 
 def state_of(request: Request) -> ServerState:
-    return request.app.state.eventcoder  # type: ignore[no-any-return]
+    state: ServerState = request.app.state.eventcoder  # set by create_app
+    return state
 
 
 def require_writer(request: Request) -> None:

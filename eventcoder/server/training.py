@@ -40,7 +40,7 @@ def _span(sentence: str, text: object, avoid: list[tuple[int, int]]) -> dict[str
 def _markup(sentence: str, spans: Mapping[str, dict[str, Any] | None]) -> str:
     marked = sentence
     tags = {"source": "SRC", "target": "TAR", "trigger": "EVT"}
-    for role, span in sorted(((r, s) for r, s in spans.items() if s), key=lambda p: -p[1]["start"]):  # type: ignore[index]
+    for role, span in sorted(((r, s) for r, s in spans.items() if s), key=lambda p: -p[1]["start"]):
         marked = f"{marked[:span['start']]}({tags[role]}: {marked[span['start']:span['end']]}){marked[span['end']:]}"
     return marked
 

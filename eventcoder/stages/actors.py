@@ -67,7 +67,7 @@ class Focus:
 
     def _cameo_country(self, iso3: str) -> str | None:
         try:
-            return self.lexicon.country_by_iso3(iso3).cameo  # type: ignore[no-any-return]
+            return self.lexicon.country_by_iso3(iso3).cameo
         except EventcoderError:
             return None
 

@@ -14,7 +14,7 @@ class Stage(Protocol):
     takes: ClassVar[type]
     returns: ClassVar[type]
 
-    def __call__(self, value: Any) -> Any: ...
+    def __call__(self, value: Any, /) -> Any: ...  # positional: each stage names its own argument
 
 
 def check_chain(stages: Sequence[Stage], first: type, last: type) -> None:

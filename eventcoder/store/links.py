@@ -7,8 +7,9 @@ per method, with GDELT-style counts). The algorithm itself lives in ``eventcoder
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
 from eventcoder.store.eventstore import EventStore
 
@@ -38,8 +39,8 @@ def now() -> datetime:
 
 def method_params(store: EventStore, method: str) -> tuple[int, float] | None:
     """``(window_days, max_km)`` the method was last linked with, or None if never."""
-    rows = store.query("SELECT window_days, max_km FROM link_methods WHERE method = ?", [method])
-    return (int(rows[0]["window_days"]), float(rows[0]["max_km"])) if rows else None  # type: ignore[arg-type]
+    rows: Sequence[Mapping[str, Any]] = store.query("SELECT window_days, max_km FROM link_methods WHERE method = ?", [method])
+    return (int(rows[0]["window_days"]), float(rows[0]["max_km"])) if rows else None
 
 
 def linked_methods(store: EventStore) -> list[str]:
@@ -102,10 +103,10 @@ def write_links(
 
 def link_counts(store: EventStore, method: str) -> dict[str, int]:
     """How many article-level events are linked and into how many real-world events."""
-    rows = store.query(
+    rows: Sequence[Mapping[str, Any]] = store.query(  # counts: BIGINT
         "SELECT (SELECT count(*) FROM event_links WHERE method = ?) AS events, "
         "(SELECT count(*) FROM linked_events WHERE method = ?) AS linked, "
         "(SELECT count(*) FROM linked_events WHERE method = ? AND num_articles > 1) AS multi",
         [method, method, method],
     )
-    return {k: int(v) for k, v in rows[0].items()}  # type: ignore[call-overload]
+    return {k: int(v) for k, v in rows[0].items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from eventcoder.actors.unknown import UnknownMention
@@ -100,19 +101,39 @@ def unknown_actor_rows(
                 if any(a == event.article_id and s < m.end and m.start < e for a, s, e in spans):
                     continue  # the same name, already found by the pipeline
                 spans[(event.article_id, m.start, m.end)] = (m.text.strip(), "", role, event.sentence)
-    rows: dict[str, list[object]] = {}
-    seen_in: dict[str, set[str]] = {}
+    found: dict[str, _Unknown] = {}
     for (article_id, _, _), (text, kind, role, sentence) in spans.items():
         day = published[article_id]
-        row = rows.get(text)
+        row = found.get(text)
         if row is None:
-            row = rows[text] = [text, kind or None, 0, 0, 0, 0, article_id, now, now, day, day, sentence]
-            seen_in[text] = set()
-        row[2] = int(row[2]) + 1  # type: ignore[call-overload]
-        row[4 if role == "source" else 5] = int(row[4 if role == "source" else 5]) + 1  # type: ignore[call-overload]
-        seen_in[text].add(article_id)
-        row[1] = row[1] or kind or None
-        row[9], row[10] = min(row[9], day), max(row[10], day)  # type: ignore[type-var]
-    for text, row in rows.items():
-        row[3] = len(seen_in[text])
-    return list(rows.values())
+            row = found[text] = _Unknown(text, kind or None, article_id, day, day, sentence)
+        row.count += 1
+        if role == "source":
+            row.as_source += 1
+        else:
+            row.as_target += 1
+        row.articles.add(article_id)
+        row.kind = row.kind or kind or None
+        row.first_published, row.last_published = min(row.first_published, day), max(row.last_published, day)
+    return [row.values(now) for row in found.values()]
+
+
+@dataclass(slots=True)
+class _Unknown:
+    """One ``actors_unknown`` row while its mentions are counted."""
+
+    text: str
+    kind: str | None
+    first_article_id: str
+    first_published: date
+    last_published: date
+    example_sentence: str
+    count: int = 0
+    as_source: int = 0
+    as_target: int = 0
+    articles: set[str] = field(default_factory=set)
+
+    def values(self, now: datetime) -> list[object]:
+        """The row in ``UNKNOWN_TABLE_COLUMNS`` order; first and last seen are ``now``."""
+        return [self.text, self.kind, self.count, len(self.articles), self.as_source, self.as_target,
+                self.first_article_id, now, now, self.first_published, self.last_published, self.example_sentence]
