@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= demo.duckdb
 
-.PHONY: setup demo test test-all bench resources train-setup train clean
+.PHONY: setup demo typecheck test test-all bench resources train-setup train clean
 
 setup: $(VENV)/.installed
 
@@ -19,7 +19,10 @@ demo: setup
 	$(BIN)/eventcoder events --db $(DB) --limit 12
 	$(BIN)/eventcoder eval article examples/gold/tehran-times-2020-07-08.expected.json examples/articles/tehran-times-2020-07-08.txt
 
-test: setup
+typecheck: setup  # mypy on the package ([tool.mypy] in pyproject.toml)
+	$(BIN)/python -m mypy
+
+test: setup typecheck
 	$(BIN)/python -m pytest -q
 
 test-all: setup

@@ -45,3 +45,15 @@ def test_version_is_written_once() -> None:
     assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "eventcoder.__version__"}
     assert importlib.metadata.version("eventcoder") == eventcoder.__version__
+
+
+def test_mypy_runs_on_the_package_without_blanket_ignores() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    mypy = project["tool"]["mypy"]
+    assert "eventcoder" in mypy["files"] and not mypy.get("ignore_errors") and not mypy.get("ignore_missing_imports")
+    for override in mypy.get("overrides", []):
+        assert not override.get("ignore_errors"), override
+        assert not any(m.startswith("eventcoder") for m in override["module"]), override
+    assert any(dep.startswith("mypy==") for dep in project["project"]["optional-dependencies"]["test"])
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "\ntest: setup typecheck\n" in makefile and "python -m mypy" in makefile
