@@ -66,7 +66,7 @@ class Outcome:
 
 
 Progress = Callable[[int, int], None]
-OnOutcome = Callable[[Outcome], None]
+OnOutcome = Callable[[Outcome], object]
 
 
 class RunRecord:
@@ -127,7 +127,7 @@ def code_inputs(
     became articles).
     """
     started = time.perf_counter()
-    records = [item for item in inputs if not isinstance(item, str)]
+    records = [item for item in inputs if isinstance(item, (Article, Rejection))]
     if records and len(records) != len(inputs):
         raise ConfigError("code_inputs takes paths or articles already read, not both")
     record = run if run is not None else RunRecord(store, settings, **(run_config or {}))

@@ -44,7 +44,7 @@ def cmd_events(args: argparse.Namespace) -> int:
             print(
                 f"{row['event_date']}  {row.get('source_code') or '?':>10} → {row.get('target_code') or '-':<10} "
                 f"CAMEO {row['cameo_code']:<5} {row.get('plover_type') or '-':<9} {place:<12} «{row.get('trigger')}»  "
-                f"{row['article_id'][:8]}/s{row['sentence_index']}"
+                f"{str(row['article_id'])[:8]}/s{row['sentence_index']}"
             )
     return 0
 

@@ -8,9 +8,10 @@ from typing import Any
 from eventcoder.settings import Settings, load_settings
 
 
-def settings_of(args: argparse.Namespace, **extra: object) -> Settings:
+def settings_of(args: argparse.Namespace, **extra: Any) -> Settings:
     """Defaults → ``--config`` file → environment → the flags given in ``extra`` (None: not given)."""
-    return load_settings(getattr(args, "config", None), **{k: v for k, v in extra.items() if v is not None})
+    given: dict[str, Any] = {k: v for k, v in extra.items() if v is not None}
+    return load_settings(getattr(args, "config", None), **given)
 
 
 def db_path(args: argparse.Namespace) -> str:
