@@ -7,6 +7,7 @@ read-only, so several can run at once; ``link`` is a writer.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from eventcoder.cli.common import db_path, reader
 from eventcoder.cli.options import add_common, add_network, add_period, dyad, filters, print_frame
@@ -48,19 +49,11 @@ def _register_tables(sub: "argparse._SubParsersAction[argparse.ArgumentParser]")
     p = sub.add_parser("series", help="dyad x period counts, Goldstein and PLOVER scores, quad/penta classes")
     p.add_argument("--dyad", type=dyad, help="two actors, e.g. IRN,SYR (default: every dyad)")
     p.add_argument("--undirected", action="store_true", help="merge both directions of a dyad")
-    p.add_argument("--no-fill", action="store_true", help="leave out periods without events")
-    p.add_argument("--out", help="write CSV here instead of printing a table")
-    add_period(p)
-    add_common(p)
-    p.set_defaults(handler=cmd_series)
+    _add_series_flags(p, cmd_series)
 
     p = sub.add_parser("countries", help="country x period aggregates")
     p.add_argument("--only", action="append", metavar="ISO3", help="keep these countries")
-    p.add_argument("--no-fill", action="store_true", help="leave out periods without events")
-    p.add_argument("--out", help="write CSV here instead of printing a table")
-    add_period(p)
-    add_common(p)
-    p.set_defaults(handler=cmd_countries)
+    _add_series_flags(p, cmd_countries)
 
     p = sub.add_parser("network", help="actor network edges (per period), as GraphML or CSV")
     add_period(p, default=None)
@@ -79,6 +72,15 @@ def _register_tables(sub: "argparse._SubParsersAction[argparse.ArgumentParser]")
     p.add_argument("--out", help="write CSV here instead of printing a table")
     add_common(p)
     p.set_defaults(handler=cmd_alerts)
+
+
+def _add_series_flags(p: argparse.ArgumentParser, handler: Callable[[argparse.Namespace], int]) -> None:
+    """What ``series`` and ``countries`` share: --no-fill, --out, --by, the store and filters."""
+    p.add_argument("--no-fill", action="store_true", help="leave out periods without events")
+    p.add_argument("--out", help="write CSV here instead of printing a table")
+    add_period(p)
+    add_common(p)
+    p.set_defaults(handler=handler)
 
 
 def cmd_link(args: argparse.Namespace) -> int:
