@@ -93,10 +93,10 @@ def build_store(out: Path, *, events: int, base: Path | None = None, far_date: b
     try:
         per_copy = int(con.execute("SELECT count(*) FROM events").fetchone()[0])  # type: ignore[index]
         con.execute("DELETE FROM corrections")
-        for table, select in _COPIES.items():
+        for table, columns in _COPIES.items():
             con.execute(f"CREATE TEMP TABLE src AS SELECT * FROM {table}")
             con.execute(f"DELETE FROM {table}")
-            con.execute(f"INSERT INTO {table} SELECT {select} FROM src, (SELECT range AS i FROM range(?)) r",
+            con.execute(f"INSERT INTO {table} SELECT {columns} FROM src, (SELECT range AS i FROM range(?)) r",
                         [-(-events // max(per_copy, 1))])
             con.execute("DROP TABLE src")
         if far_date:
