@@ -6,7 +6,8 @@ the same sentence (PLOVER type, source and target country; symmetric gold in eit
 direction; acceptable alternatives honoured), else 0. A logistic model over the candidates'
 named features is fitted with L2; the acceptance threshold and the L2 strength are chosen by
 article-level cross-validation (held-out folds of whole articles, scored after the pipeline's
-merge step exactly as `eventcoder eval articles` scores them). The final model is trained on
+merge step exactly as `eventcoder eval articles` scores them; the grid point with the best mean
+F1 over it and its neighbouring thresholds wins). The final model is trained on
 every article and written with its CV report.
 
     python scripts/train_extractor.py                       # dev + training gold, 5-fold CV, writes the model
@@ -135,6 +136,14 @@ def f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / max(1, 2 * tp + fp + fn)
 
 
+def smoothed_f1(totals: dict[tuple[float, float], Counter[str]], grid_t: Sequence[float], l2: float, t: float) -> float:
+    """Mean CV F1 of a grid point and its neighbouring thresholds (same L2): the single best point
+    of a grid this noisy (a few true positives either way) is often a spike, not a better model."""
+    i = list(grid_t).index(t)
+    near = [totals[(l2, grid_t[j])] for j in range(max(0, i - 1), min(len(grid_t), i + 2))]
+    return sum(f1(c["tp"], c["fp"], c["fn"]) for c in near) / len(near)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", type=int, default=5)
@@ -168,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 tp, fp, fn = evaluate(rows, golds, Gate(weights, t), held)
                 totals.setdefault((l2, t), Counter()).update(tp=tp, fp=fp, fn=fn)
         print(f"fold {k + 1}/{args.folds} done ({len(held)} articles)", flush=True)
-    (l2, t), best = max(totals.items(), key=lambda kv: f1(kv[1]["tp"], kv[1]["fp"], kv[1]["fn"]))
+    (l2, t), best = max(totals.items(), key=lambda kv: smoothed_f1(totals, grid_t, *kv[0]))
     report = {
         "articles": len(ids), "sets": [f.name for f in folders], "candidates": len(rows),
         "positives": sum(r.label for r in rows), "folds": args.folds, "seed": args.seed,
