@@ -348,6 +348,23 @@ def test_readers_do_not_wait_for_a_writer_or_each_other(db, tmp_path) -> None:
             holder.join()
 
 
+def test_short_reads_are_bounded_and_analyses_do_not_take_their_slots(db, tmp_path) -> None:
+    from eventcoder.server.state import READ_SLOTS
+
+    path = _copy(db, tmp_path, "slots.duckdb")
+    with _client(path, token=TOKEN) as client:
+        state = client.app.state.eventcoder
+        holders = [_held(state.reading(), 2.0) for _ in range(READ_SLOTS)]  # every short-read slot taken
+        with state.reading(heavy=True) as store:  # an analysis still reads at once
+            assert store.counts()["events"] >= 1
+        assert client.get("/health").status_code == 200  # no store read, no slot
+        started = time.perf_counter()
+        assert client.get("/events", params={"page_size": 1}).status_code == 200  # waits for a slot
+        assert time.perf_counter() - started > 0.5
+        for holder in holders:
+            holder.join()
+
+
 def test_concurrent_reads_and_writes_over_http_give_no_server_error(live) -> None:
     import urllib.request
 

@@ -73,7 +73,7 @@ def series(
     common = {"by": by.value, "level": ds.level, "method": ds.method, "filters": ds.filters, "fill": fill}
 
     def compute() -> dict[str, Any]:
-        with state.heavy(), state.reading() as store:
+        with state.heavy(), state.reading(heavy=True) as store:
             if unit is Unit.dyad:
                 dyad = (dyad_source, dyad_target) if dyad_source and dyad_target else None
                 frame = analysis.dyad_series(store, dyad=dyad, directed=not undirected, **common)
@@ -97,7 +97,7 @@ def network(
     state = state_of(request)
 
     def compute() -> dict[str, Any]:
-        with state.heavy(), state.reading() as store:
+        with state.heavy(), state.reading(heavy=True) as store:
             edges = analysis.actor_network(store, by=by.value if by else None, weight=weight.value,
                                            actors=actors.value, level=ds.level, method=ds.method, filters=ds.filters)
             return _graph(frame_records(edges))
@@ -129,7 +129,7 @@ def alerts(
     state = state_of(request)
 
     def compute() -> dict[str, Any]:
-        with state.heavy(), state.reading() as store:
+        with state.heavy(), state.reading(heavy=True) as store:
             table = analysis.change_alerts(store, unit=unit.value, by=by.value, baseline=baseline,
                                            threshold=threshold, min_count=min_count, level=ds.level,
                                            method=ds.method, filters=ds.filters, flagged_only=not all)

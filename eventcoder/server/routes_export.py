@@ -51,7 +51,7 @@ def export(
     os.close(handle)
     state = state_of(request)
     try:
-        with state.heavy(), state.reading() as store:
+        with state.heavy(), state.reading(heavy=True) as store:
             summary = export_events(store, format=format.value, out=path, level=ds.level, method=ds.method,
                                     filters=ds.filters, header=header)
     except BaseException:
