@@ -27,6 +27,26 @@ def test_dominant_country_needs_half_the_mentions_and_two() -> None:
     assert ArticleFocus((("SOM", 1),)).dominant() is None
 
 
+def test_a_dateline_counts_as_two_mentions_of_its_country(pipeline) -> None:
+    from eventcoder.extract.focus import article_focus, dateline_country
+    from eventcoder.records import Article
+
+    def country(text: str, dateline: str | None = None) -> str | None:
+        article = Article(id="d", headline="", text=text, published=date(2002, 3, 4), dateline=dateline)
+        return dateline_country(article, pipeline.gazetteer)
+
+    assert country("This story is from March 4, 2002\n\nahmedabad: police fired in the air.") == "IND"
+    assert country("new delhi: the government said on monday.") == "IND"
+    assert country("Police fired in the air.", dateline="MOSCOW") == "RUS"
+    assert country("Analysis: the talks failed.") is None
+    assert country("The minister said: we will go on.") is None
+    focus = article_focus([], "IND")
+    assert focus.dominant() == ("IND", "article-country:IND 2/2 dateline")
+    # with the dateline, India (2 + 1) outweighs two mentions of the United States; without, the US wins
+    assert ArticleFocus((("IND", 3), ("USA", 2)), "IND").dominant() == ("IND", "article-country:IND 3/5 dateline")
+    assert ArticleFocus((("USA", 2), ("IND", 1))).dominant() == ("USA", "article-country:USA 2/3")
+
+
 def test_party_names_blocs_as_article_gold_does() -> None:
     assert Actor("IGOUNO", "United Nations").party == "UNO"
     assert Actor("IGOEUREEC", "European Union").party == "EUR"

@@ -4,7 +4,9 @@ country the article makes clear, and says so in ``resolved_by``.
 "Police fired ten rounds" in a story about India is Indian police. The evidence, in order:
 
 1. the article's dominant country — at least half of the article's country-bearing mentions and
-   at least two of them (``article-country:IND 7/9``);
+   at least two of them (``article-country:IND 7/9``); the dateline's country counts as two
+   mentions (``article-country:IND 4/5 dateline``): a wire dateline ("MOSCOW (Reuters) -", read
+   at ingestion) or a leading "place:" as Indian papers write it ("new delhi: police said …");
 2. otherwise the nearest country-bearing mention before it in the same sentence, then in earlier
    sentences (``nearest-country:IND``).
 
@@ -14,17 +16,21 @@ which keeps it out of events.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
-from ..records import Actor, Mention
+from ..records import Actor, Article, Mention
 from ..relations import ActorTable
 
 
 _COUNTRY_EVIDENCE = frozenset({"country-name", "agent+country", "person", "capital", "coreference", "group"})
 _FILLABLE = frozenset({"agent", "unknown"})
 _VAGUE = frozenset({"NON", "UNK", "PPL"})
+DATELINE_WEIGHT = 2  # a dateline is worth two mentions of its country
+# "new delhi: …" / "Lucknow: …" at the start of the body, after an optional "This story is from …" line
+_COLON_DATELINE = re.compile(r"\A(?:this story is from [^\n]*\n+)?\s*([a-z][a-z .'\-]{1,30}?)\s*:\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +38,7 @@ class ArticleFocus:
     """How often each country is named in one article."""
 
     counts: tuple[tuple[str, int], ...]
+    dateline: str | None = None  # ISO3 of the dateline's place, already counted in ``counts``
 
     @property
     def total(self) -> int:
@@ -43,17 +50,36 @@ class ArticleFocus:
             return None
         country, n = self.counts[0]
         if n >= 2 and n * 2 >= self.total:
-            return country, f"article-country:{country} {n}/{self.total}"
+            tail = " dateline" if country == self.dateline else ""
+            return country, f"article-country:{country} {n}/{self.total}{tail}"
         return None
 
 
-def article_focus(tables: Sequence[ActorTable]) -> ArticleFocus:
+def article_focus(tables: Sequence[ActorTable], dateline: str | None = None) -> ArticleFocus:
+    """How often each country is named by the actors of ``tables``, the ``dateline`` country
+    (ISO3) counting ``DATELINE_WEIGHT`` times."""
     counts: Counter[str] = Counter()
     for table in tables:
         for mention, _ in table.values():
             if mention.actor.country and mention.resolved_by in _COUNTRY_EVIDENCE:
                 counts[mention.actor.country] += 1
-    return ArticleFocus(tuple(counts.most_common()))
+    if dateline:
+        counts[dateline] += DATELINE_WEIGHT
+    return ArticleFocus(tuple(counts.most_common()), dateline)
+
+
+def dateline_country(article: Article, gazetteer: Any) -> str | None:
+    """The ISO3 country of the article's dateline place: the one read at ingestion ("MOSCOW"), else
+    a leading "place:" of the body ("new delhi: …"); None when there is none or the gazetteer does
+    not know the place."""
+    name = article.dateline
+    if not name:
+        found = _COLON_DATELINE.match(article.text[:300])
+        name = found.group(1) if found else None
+    if not name:
+        return None
+    place = gazetteer.best(name.split("/")[0].strip())
+    return place.country if place is not None and place.country else None
 
 
 def fill_countries(

@@ -11,7 +11,7 @@ from ..actors.memory import ArticleMemory
 from ..actors.unknown import unknown_mentions
 from ..errors import EventcoderError
 from ..extract.candidates import implicit_recipient
-from ..extract.focus import ArticleFocus, article_focus, fill_countries
+from ..extract.focus import ArticleFocus, article_focus, dateline_country, fill_countries
 from ..extract.pronouns import resolve_pronouns
 from ..records import Mention
 from .records import ActorTables, Sentences
@@ -44,13 +44,15 @@ class Focus:
     stand for, and the dominant country becomes the implicit recipient (see ``extract.focus``)."""
 
     lexicon: Any  # Lexicon: ISO3 → country
+    gazetteer: Any = None  # Gazetteer: the dateline's place → its country (None: datelines not used)
     name: ClassVar[str] = "focus"
     takes: ClassVar[type] = ActorTables
     returns: ClassVar[type] = ActorTables
 
     def __call__(self, actors: ActorTables) -> ActorTables:
         doc = actors.parsed.doc
-        focus = article_focus(actors.tables)
+        dateline = dateline_country(actors.parsed.article, self.gazetteer) if self.gazetteer is not None else None
+        focus = article_focus(actors.tables, dateline)
         tables = list(fill_countries(actors.tables, focus, self._cameo_country, lambda i: is_named(doc[i])))
         tables = resolve_pronouns([s.span for s in actors.sentences.kept], tables)
         return ActorTables(actors.sentences, tuple(tables), self._implicit_recipient(focus), actors.unknown)
