@@ -19,12 +19,16 @@ def _snapshot_module():
     return module
 
 
-@pytest.mark.parametrize("extractor", ["gate", "rules"])
-def test_examples_code_the_stored_events(extractor, pipeline, gate_pipeline):
+def _coded_and_stored(extractor, inputs, pipeline, gate_pipeline):
     snap = _snapshot_module()
     chosen = gate_pipeline if extractor == "gate" else pipeline
-    rows = snap.snapshot_rows(extractor, snap.INPUTS["examples"], pipeline=chosen)
-    stored = snap.path_for(extractor, "examples").read_text(encoding="utf-8").splitlines()
+    rows = snap.snapshot_rows(extractor, snap.INPUTS[inputs], pipeline=chosen)
+    return rows, snap.path_for(extractor, inputs).read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("extractor", ["gate", "rules"])
+def test_examples_code_the_stored_events(extractor, pipeline, gate_pipeline):
+    rows, stored = _coded_and_stored(extractor, "examples", pipeline, gate_pipeline)
     assert len(rows) >= 10
     assert rows == stored
 
@@ -32,8 +36,5 @@ def test_examples_code_the_stored_events(extractor, pipeline, gate_pipeline):
 @pytest.mark.slow
 @pytest.mark.parametrize("extractor", ["gate", "rules"])
 def test_training_articles_code_the_stored_events(extractor, pipeline, gate_pipeline):
-    snap = _snapshot_module()
-    chosen = gate_pipeline if extractor == "gate" else pipeline
-    rows = snap.snapshot_rows(extractor, snap.INPUTS["voa"], pipeline=chosen)
-    stored = snap.path_for(extractor, "voa").read_text(encoding="utf-8").splitlines()
+    rows, stored = _coded_and_stored(extractor, "voa", pipeline, gate_pipeline)
     assert rows == stored

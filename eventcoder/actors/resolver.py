@@ -154,10 +154,10 @@ class ActorResolver:
             if held is not None:
                 memory.remember(name, held[0])
                 return held
-        if remembered is None and _is_definite(tokens):  # "the court's president", "the court"
+        if remembered is None and _is_definite(tokens):  # "the court's president", "the court", "the minister"
             remembered = memory.organisation(_head_nouns(tokens))
-        if remembered is None and actor is not None and _is_definite(tokens):
-            remembered = memory.by_role(None, actor.sectors)
+            if remembered is None and actor is not None:
+                remembered = memory.by_role(None, actor.sectors)
         if remembered is not None:
             return remembered, "coreference"
         if actor is not None:  # a role with no country: keep the name it carries, if any

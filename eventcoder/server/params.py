@@ -12,7 +12,7 @@ from pydantic import StringConstraints
 
 from eventcoder.registry import LinkMethod
 from eventcoder.server.errors import ApiError
-from eventcoder.store.datasets import EventFilter
+from eventcoder.store.datasets import EventFilter, dataset_query
 
 MAX_VALUES = 20  # values of one repeatable filter
 
@@ -42,6 +42,10 @@ class Dataset:
     filters: EventFilter
     level: str
     method: str
+
+    def sql(self) -> tuple[str, list[object]]:
+        """The dataset's rows as SQL and parameters, in no particular order (for aggregates)."""
+        return dataset_query(level=self.level, method=self.method, filters=self.filters, ordered=False)
 
 
 def _many(name: str, values: list[str] | None) -> tuple[str, ...]:

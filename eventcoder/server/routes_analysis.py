@@ -15,7 +15,6 @@ from eventcoder.server.errors import ApiError
 from eventcoder.server.params import Dataset, Side, dataset_params
 from eventcoder.server.rows import clean, frame_records, records
 from eventcoder.server.state import ServerState, state_of
-from eventcoder.store.datasets import dataset_query
 from eventcoder.store.schema import latest_version
 
 router = APIRouter(tags=["analysis"])
@@ -146,7 +145,7 @@ def map_points(request: Request, ds: Annotated[Dataset, Depends(dataset_params)]
 
 
 def _map(state: ServerState, ds: Dataset) -> dict[str, Any]:
-    sql, params = dataset_query(level=ds.level, method=ds.method, filters=ds.filters, ordered=False)
+    sql, params = ds.sql()
     with state.reading() as store:
         points = store.query(
             f"SELECT location_name AS name, location_country AS country, round(lat, 4) AS lat, round(lon, 4) AS lon, "
@@ -170,7 +169,7 @@ def stats(request: Request, ds: Annotated[Dataset, Depends(dataset_params)]) -> 
 
 
 def _stats(state: ServerState, ds: Dataset) -> dict[str, Any]:
-    sql, params = dataset_query(level=ds.level, method=ds.method, filters=ds.filters, ordered=False)
+    sql, params = ds.sql()
     with state.reading() as store:
         counts = store.counts()
         overview = store.query(

@@ -77,7 +77,7 @@ def query_events(store: EventStore, ds: Dataset, *, sort: Sort, page: int, page_
     With a ``cache`` the total is counted once per filter, not once per page, and for a result of
     up to ``ORDER_CACHE_MAX`` events the whole order of its ids is kept per filter and sort, so
     later pages are a slice of it."""
-    sql, params = dataset_query(level=ds.level, method=ds.method, filters=ds.filters, ordered=False)
+    sql, params = ds.sql()
     if cache is None:
         total = _count(store, sql, params)
     else:
