@@ -464,3 +464,92 @@ def test_pages_from_the_kept_id_order_equal_pages_read_with_limit(db) -> None:
                     kept = query_events(store, ds, sort=sort, page=page, page_size=4, cache=cache)
                     assert kept == plain, (filters, sort, page)
     assert any(key.startswith("order\x00") for key in cache._entries)  # the order was kept and reused
+
+
+def test_kept_rows_serve_later_pages_sorts_and_filters_without_reading_the_store(db, monkeypatch) -> None:
+    """A page that misses reads its rows and those of the pages after it in one query; the rows
+    are kept per level, method and corrections, so other pages, sorts and filters read no rows."""
+    import eventcoder.server.pages as pages
+    from eventcoder.server.cache import AnswerCache
+    from eventcoder.server.params import Dataset
+    from eventcoder.server.routes_events import Sort, query_events
+    from eventcoder.store import EventStore
+    from eventcoder.store.datasets import EventFilter
+
+    everything = Dataset(level="linked", method="dyad", filters=EventFilter())
+    iran = Dataset(level="linked", method="dyad", filters=EventFilter(text="Iran"))
+    cache = AnswerCache()
+    with EventStore.open_reader(db) as store:
+        plain = {(ds, sort, page): query_events(store, ds, sort=sort, page=page, page_size=2)
+                 for ds in (everything, iran) for sort in (Sort.date_desc, Sort.goldstein) for page in (1, 2, 3)}
+        first = query_events(store, everything, sort=Sort.date_desc, page=1, page_size=2, cache=cache)
+        assert first == plain[(everything, Sort.date_desc, 1)] and first["total"] > 6
+        kept = [k for k in cache._entries if k.startswith("row\x00")]
+        assert len(kept) == first["total"]  # the whole result (under READ_AHEAD) in the first read
+
+        def no_read(*args: object) -> None:
+            raise AssertionError("rows read again")
+
+        monkeypatch.setattr(pages, "_read_items", no_read)
+        for (ds, sort, page), expected in plain.items():
+            assert query_events(store, ds, sort=sort, page=page, page_size=2, cache=cache) == expected
+        assert not any(k.startswith("count\x00") for k in cache._entries)  # totals are the kept orders' lengths
+
+
+def test_pages_past_a_cut_order_are_read_with_limit_and_counted(db, monkeypatch) -> None:
+    """Only the first ORDER_CACHE_MAX ids of an order are kept: a page inside them is a slice, a
+    page past them is read with LIMIT, and the total is counted."""
+    import eventcoder.server.pages as pages
+    from eventcoder.server.cache import AnswerCache
+    from eventcoder.server.params import Dataset
+    from eventcoder.server.routes_events import Sort, query_events
+    from eventcoder.store import EventStore
+    from eventcoder.store.datasets import EventFilter
+
+    monkeypatch.setattr(pages, "ORDER_CACHE_MAX", 3)
+    ds = Dataset(level="article", method="dyad", filters=EventFilter())
+    cache = AnswerCache()
+    with EventStore.open_reader(db) as store:
+        for sort in (Sort.date, Sort.source):
+            for page in (1, 2, 3, 4, 5):
+                plain = query_events(store, ds, sort=sort, page=page, page_size=2)
+                assert query_events(store, ds, sort=sort, page=page, page_size=2, cache=cache) == plain, (sort, page)
+    assert plain["total"] > 6 and any(k.startswith("count\x00") for k in cache._entries)
+
+
+def test_an_event_lists_each_of_its_linked_events_with_its_first_200_members(db, tmp_path) -> None:
+    """/events/{id} reads every method's linked event and members in one query: members in date
+    then id order, at most 200 a linked event, methods in name order."""
+    path = _copy(db, tmp_path, "members.duckdb")
+    one = "(SELECT min(event_id) FROM event_links WHERE method = 'dyad')"
+    _sql(path,
+         f"INSERT INTO events SELECT e.* REPLACE (e.event_id || '-' || lpad(r.i::VARCHAR, 3, '0') AS event_id, "
+         f"e.event_date + CAST(r.i % 7 AS INTEGER) AS event_date) FROM events e, range(250) r(i) WHERE e.event_id = {one}",
+         f"INSERT INTO event_links SELECT 'dyad', e.event_id, (SELECT link_id FROM event_links WHERE event_id = {one}) "
+         f"FROM events e WHERE starts_with(e.event_id, {one} || '-')",
+         f"INSERT INTO linked_events SELECT k.* REPLACE ('other' AS method) FROM linked_events k JOIN event_links l "
+         f"USING (method, link_id) WHERE l.event_id = {one}",
+         f"INSERT INTO event_links SELECT 'other', e.event_id, l.link_id FROM events e, event_links l "
+         f"WHERE l.event_id = {one} AND (e.event_id = {one} OR e.event_id LIKE {one} || '-00%') AND l.method = 'dyad'")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        event_id = str(con.execute(f"SELECT {one}").fetchone()[0])  # type: ignore[index]
+        expected = {}
+        for method in ("dyad", "other"):
+            rows = con.execute(
+                "SELECT e.event_id, e.event_date FROM event_links l JOIN events e USING (event_id) "
+                "WHERE l.method = ? AND l.link_id = (SELECT link_id FROM event_links WHERE method = ? AND event_id = ?) "
+                "ORDER BY e.event_date, e.event_id LIMIT 200", [method, method, event_id]).fetchall()
+            expected[method] = [(i, d.isoformat()) for i, d in rows]
+    finally:
+        con.close()
+    with _client(path) as client:
+        linked = client.get(f"/events/{event_id}").json()["linked"]
+    assert [k["method"] for k in linked] == ["dyad", "other"]
+    for k in linked:
+        assert [(m["event_id"], m["event_date"]) for m in k["members"]] == expected[k["method"]]
+        assert set(k) == {"method", "link_id", "rep_event_id", "num_events", "num_mentions", "num_sources",
+                          "num_articles", "first_date", "last_date", "members"}
+        assert set(k["members"][0]) == {"event_id", "article_id", "event_date", "cameo_code", "trigger",
+                                        "headline", "outlet", "url"}
+    assert len(expected["dyad"]) == 200 and len(expected["other"]) == 11

@@ -60,6 +60,14 @@ class AnswerCache:
                 return True, self._entries[key][0]
             return False, None
 
+    def peek(self, key: str) -> Any:
+        """The kept value for ``key``, or None (nothing is computed)."""
+        return self._lookup(key)[1]
+
+    def put(self, key: str, value: Any, nbytes: int, generation: int) -> None:
+        """Keep ``value``, read while the store was at ``generation`` (dropped if it has moved on)."""
+        self._keep(key, value, nbytes, generation)
+
     def get(self, key: str, compute: Callable[[], T], size: Callable[[T], int]) -> T:
         """The kept value for ``key``, or ``compute()`` (kept when ``size`` of it fits)."""
         found, value = self._lookup(key)
@@ -95,5 +103,9 @@ class AnswerCache:
 
     def response(self, request: Request, compute: Callable[[], Any]) -> Response:
         """The JSON answer to ``request``: kept bytes, or ``compute()`` encoded (and kept)."""
-        body = self.get(request_key(request), lambda: json_bytes(compute()), len)
+        return self.raw_response(request, lambda: json_bytes(compute()))
+
+    def raw_response(self, request: Request, compute: Callable[[], bytes]) -> Response:
+        """The JSON answer to ``request``: kept bytes, or ``compute()`` (already JSON), kept."""
+        body = self.get(request_key(request), compute, len)
         return Response(content=body, media_type="application/json")
