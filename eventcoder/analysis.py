@@ -85,6 +85,12 @@ def events_frame(
     return frame
 
 
+def _events(store: EventStore, frame: pd.DataFrame | None, *, level: str, method: str,
+            filters: EventFilter | None) -> pd.DataFrame:
+    """``events_frame``, or a copy of the one the caller keeps (the analyses change theirs)."""
+    return events_frame(store, level=level, method=method, filters=filters) if frame is None else frame.copy()
+
+
 def _period(frame: pd.DataFrame, by: str) -> pd.Series:
     if by not in PERIODS:
         raise ConfigError(f"unknown period {by!r}; choose one of {', '.join(PERIODS)}")
@@ -163,13 +169,15 @@ def check_periods(first: date, last: date, by: str, *, limit: int = MAX_PERIODS)
 def dyad_series(
     store: EventStore, *, dyad: Sequence[str] | None = None, by: str = "month", directed: bool = True,
     level: str = "linked", method: str = DEFAULT_LINK_METHOD, filters: EventFilter | None = None, fill: bool = True,
+    frame: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Dyad × period: ``period, source, target`` and ``METRICS``; events without a target left out.
 
     ``dyad=("IRN", "SYR")`` keeps one dyad (both directions, merged, when not ``directed``).
-    ``fill`` adds zero rows for empty periods between the first and last period.
+    ``fill`` adds zero rows for empty periods between the first and last period. ``frame``: the
+    ``events_frame`` of this store, level, method and filters, when the caller keeps it (not changed).
     """
-    frame = events_frame(store, level=level, method=method, filters=filters)
+    frame = _events(store, frame, level=level, method=method, filters=filters)
     frame = frame[frame["target"] != ""].copy()
     if not directed:
         swap = frame["source"] > frame["target"]
@@ -193,13 +201,15 @@ def _empty(keys: list[str]) -> pd.DataFrame:
 def country_series(
     store: EventStore, *, countries: Sequence[str] = (), by: str = "month", level: str = "linked",
     method: str = DEFAULT_LINK_METHOD, filters: EventFilter | None = None, fill: bool = True,
+    frame: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Country × period: ``period, country, as_source, as_target`` and ``METRICS``.
 
-    An event counts once for each country taking part in it (as source or target).
+    An event counts once for each country taking part in it (as source or target). ``frame`` as
+    in ``dyad_series``.
     """
     pd = _pandas()
-    frame = events_frame(store, level=level, method=method, filters=filters)
+    frame = _events(store, frame, level=level, method=method, filters=filters)
     frame["period"] = _period(frame, by)
     has_src = frame["source_country"].notna()
     src = frame[has_src].assign(country=frame["source_country"], as_source=1,
@@ -224,18 +234,20 @@ def country_series(
 def actor_network(
     store: EventStore, *, by: str | None = None, weight: str = "count", actors: str = "country",
     level: str = "linked", method: str = DEFAULT_LINK_METHOD, filters: EventFilter | None = None,
+    frame: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Directed edges ``period, source, target, events, goldstein_sum, goldstein_mean, weight``.
 
     ``actors="country"`` keys actors by country (else code); ``"code"`` by full actor code
     (``IRNMILGOV``). ``weight`` is ``count`` (events) or ``goldstein`` (sum of Goldstein scores).
-    ``by=None`` gives one network over the whole range (``period`` empty).
+    ``by=None`` gives one network over the whole range (``period`` empty). ``frame`` as in
+    ``dyad_series``.
     """
     if weight not in ("count", "goldstein"):
         raise ConfigError("network weight must be count or goldstein")
     if actors not in ("country", "code"):
         raise ConfigError("network actors must be country or code")
-    frame = events_frame(store, level=level, method=method, filters=filters)
+    frame = _events(store, frame, level=level, method=method, filters=filters)
     if actors == "code":
         frame["source"], frame["target"] = frame["source_code"].fillna(""), frame["target_code"].fillna("")
     frame = frame[(frame["source"] != "") & (frame["target"] != "")].copy()
@@ -294,22 +306,22 @@ def _graphml(edges: pd.DataFrame) -> str:
 def change_alerts(
     store: EventStore, *, unit: str = "country", by: str = "week", baseline: int = 4,
     threshold: float = 2.0, min_count: int = 3, level: str = "linked", method: str = DEFAULT_LINK_METHOD,
-    filters: EventFilter | None = None, flagged_only: bool = False,
+    filters: EventFilter | None = None, flagged_only: bool = False, frame: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Each key's event count per period against the mean of its previous ``baseline`` periods.
 
     ``score = (count - mean) / max(sd, 1)``; a period is ``flagged`` when the score is at least
     ``threshold`` and the count at least ``min_count`` (ACLED's early-warning idea: a surge above
     the recent normal). Periods with fewer than ``baseline`` earlier periods in the data are not
-    scored. ``unit`` is ``country`` or ``dyad`` (directed, "SRC->TGT").
+    scored. ``unit`` is ``country`` or ``dyad`` (directed, "SRC->TGT"). ``frame`` as in ``dyad_series``.
     """
     if baseline < 1:
         raise ConfigError("the baseline must be at least one period")
     if unit == "country":
-        table = country_series(store, by=by, level=level, method=method, filters=filters)
+        table = country_series(store, by=by, level=level, method=method, filters=filters, frame=frame)
         table = table.rename(columns={"country": "key"})
     elif unit == "dyad":
-        table = dyad_series(store, by=by, level=level, method=method, filters=filters)
+        table = dyad_series(store, by=by, level=level, method=method, filters=filters, frame=frame)
         table["key"] = table["source"] + "->" + table["target"]
     else:
         raise ConfigError("alert unit must be country or dyad")

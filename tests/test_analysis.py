@@ -124,3 +124,22 @@ def test_a_filled_series_is_capped_on_groups_times_periods(store: EventStore, mo
     with pytest.raises(EventcoderError, match="groups ×"):
         A.dyad_series(store, by="day")
     assert len(A.dyad_series(store, by="day", fill=False)) <= groups * periods
+
+
+def test_a_kept_events_frame_gives_the_same_analyses_and_is_not_changed(store: EventStore) -> None:
+    """The server keeps one events frame per dataset for series, networks and alerts (issue 16):
+    each analysis given it answers as one that reads its own, and leaves it as it was."""
+    kept = A.events_frame(store)
+    before = kept.copy()
+    calls = [
+        lambda **kw: A.dyad_series(store, by="month", **kw),
+        lambda **kw: A.dyad_series(store, dyad=("RUS", "UKR"), by="day", directed=False, **kw),
+        lambda **kw: A.country_series(store, by="week", **kw),
+        lambda **kw: A.actor_network(store, actors="code", by="month", **kw),
+        lambda **kw: A.actor_network(store, **kw),
+        lambda **kw: A.change_alerts(store, unit="dyad", by="day", baseline=1, **kw),
+        lambda **kw: A.change_alerts(store, by="week", baseline=1, **kw),
+    ]
+    for call in calls:
+        pd.testing.assert_frame_equal(call(frame=kept), call())
+    pd.testing.assert_frame_equal(kept, before)

@@ -553,3 +553,30 @@ def test_an_event_lists_each_of_its_linked_events_with_its_first_200_members(db,
         assert set(k["members"][0]) == {"event_id", "article_id", "event_date", "cameo_code", "trigger",
                                         "headline", "outlet", "url"}
     assert len(expected["dyad"]) == 200 and len(expected["other"]) == 11
+
+
+def test_analyses_over_the_same_filters_build_one_events_frame_until_a_write(db, tmp_path, monkeypatch) -> None:
+    from eventcoder import analysis
+
+    built: list[object] = []
+    real = analysis.events_frame
+
+    def counting(store, **kwargs):
+        built.append(kwargs["filters"])
+        return real(store, **kwargs)
+
+    monkeypatch.setattr(analysis, "events_frame", counting)
+    path = _copy(db, tmp_path, "frames.duckdb")
+    with _client(path, token=TOKEN) as client:
+        plain = [client.get("/series", params={"by": "month"}).json(),
+                 client.get("/series", params={"by": "year", "unit": "country"}).json(),
+                 client.get("/network").json(), client.get("/alerts", params={"by": "day", "all": "true"}).json()]
+        assert len(built) == 1  # one frame for the four analyses
+        client.get("/series", params={"by": "month", "country": "IRN"})
+        assert len(built) == 2  # other filters, another frame
+        event_id = client.get("/events", params={"page_size": 1}).json()["items"][0]["event_id"]
+        r = client.post(f"/events/{event_id}/corrections", json={"action": "wrong", "author": "t"}, headers=AUTH)
+        assert r.status_code == 201, r.text
+        after = client.get("/series", params={"by": "month"}).json()
+        assert len(built) == 3  # the write dropped the kept frame
+    assert sum(r["events"] for r in after["rows"]) == sum(r["events"] for r in plain[0]["rows"]) - 1

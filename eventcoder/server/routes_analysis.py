@@ -52,6 +52,14 @@ def _analysis() -> Any:
     return analysis
 
 
+def _frame(state: ServerState, store: Any, ds: Dataset, analysis: Any) -> Any:
+    """The dataset's events frame, kept until the next write: series, network and alerts over the
+    same filters (a dashboard asks for several) read and build it once."""
+    return state.frames.get(f"frame\x00{ds.level}\x00{ds.method}\x00{ds.filters!r}",
+                            lambda: analysis.events_frame(store, level=ds.level, method=ds.method, filters=ds.filters),
+                            lambda frame: int(frame.memory_usage(deep=True).sum()))
+
+
 @router.get("/series", response_model=dict[str, Any],
             summary="Time series per dyad or per country (counts, Goldstein, PLOVER score, quad classes)")
 def series(
@@ -75,9 +83,11 @@ def series(
         with state.heavy(), state.reading(heavy=True) as store:
             if unit is Unit.dyad:
                 dyad = (dyad_source, dyad_target) if dyad_source and dyad_target else None
-                frame = analysis.dyad_series(store, dyad=dyad, directed=not undirected, **common)
+                frame = analysis.dyad_series(store, dyad=dyad, directed=not undirected,
+                                             frame=_frame(state, store, ds, analysis), **common)
             else:
-                frame = analysis.country_series(store, countries=list(only or [])[:50], **common)
+                frame = analysis.country_series(store, countries=list(only or [])[:50],
+                                                frame=_frame(state, store, ds, analysis), **common)
             return {"unit": unit.value, "by": by.value, "metrics": list(analysis.METRICS),
                     "rows": frame_records(frame)}
     return state.cache.response(request, compute)
@@ -98,7 +108,8 @@ def network(
     def compute() -> dict[str, Any]:
         with state.heavy(), state.reading(heavy=True) as store:
             edges = analysis.actor_network(store, by=by.value if by else None, weight=weight.value,
-                                           actors=actors.value, level=ds.level, method=ds.method, filters=ds.filters)
+                                           actors=actors.value, level=ds.level, method=ds.method, filters=ds.filters,
+                                           frame=_frame(state, store, ds, analysis))
             return _graph(frame_records(edges))
     return state.cache.response(request, compute)
 
@@ -131,7 +142,8 @@ def alerts(
         with state.heavy(), state.reading(heavy=True) as store:
             table = analysis.change_alerts(store, unit=unit.value, by=by.value, baseline=baseline,
                                            threshold=threshold, min_count=min_count, level=ds.level,
-                                           method=ds.method, filters=ds.filters, flagged_only=not all)
+                                           method=ds.method, filters=ds.filters, flagged_only=not all,
+                                           frame=_frame(state, store, ds, analysis))
             return {"unit": unit.value, "by": by.value, "baseline": baseline, "threshold": threshold,
                     "alerts": frame_records(table)}
     return state.cache.response(request, compute)

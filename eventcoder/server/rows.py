@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
+
 # The columns an event has in lists (the full row is in /events/{id}).
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "event_id", "unit_id", "link_id", "article_id", "event_date", "sentence_index", "sentence", "trigger",
@@ -66,15 +68,48 @@ def correction_full(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def frame_records(frame: Any) -> list[dict[str, Any]]:
-    """A pandas DataFrame as JSON-ready records."""
-    out = []
-    for rec in frame.to_dict(orient="records"):
-        row = {str(k): clean(v) for k, v in rec.items()}
-        period = rec.get("period")
-        if isinstance(period, datetime):  # periods are labelled by their first day
-            row["period"] = period.date().isoformat()
-        out.append(row)
+    """A pandas DataFrame as JSON-ready records (``period`` as its first day's ISO date).
+
+    The values are those of ``frame.to_dict(orient="records")`` cleaned, built a column at a
+    time: numpy number columns (most of a series) convert at once, not a value at a time."""
+    names = [str(c) for c in frame.columns]
+    if not names or len(set(names)) != len(names):
+        return [_record(rec) for rec in frame.to_dict(orient="records")]
+    columns: list[list[Any] | None] = [
+        None if name == "period" else _numbers(frame.iloc[:, i]) for i, name in enumerate(names)]
+    rest = [i for i, c in enumerate(columns) if c is None]
+    if rest:
+        others = frame.iloc[:, rest].to_dict(orient="records")
+        for i in rest:
+            name = names[i]
+            columns[i] = [_period_or_clean(r[name]) if name == "period" else clean(r[name]) for r in others]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)] if len(frame) else []
+
+
+def _numbers(column: Any) -> list[Any] | None:
+    """A numpy int, unsigned, bool or float column's values as Python numbers (non-finite ones
+    None), or None for any other column."""
+    kind = getattr(column.dtype, "kind", "")
+    if not isinstance(column.dtype, np.dtype) or kind not in "iubf":
+        return None
+    values = column.to_numpy()
+    out: list[Any] = values.tolist()
+    if kind == "f":
+        for i in np.flatnonzero(~np.isfinite(values)).tolist():
+            out[i] = None
     return out
+
+
+def _period_or_clean(value: Any) -> Any:
+    return value.date().isoformat() if isinstance(value, datetime) else clean(value)  # periods: their first day
+
+
+def _record(rec: Mapping[Any, Any]) -> dict[str, Any]:
+    row = {str(k): clean(v) for k, v in rec.items()}
+    period = rec.get("period")
+    if isinstance(period, datetime):
+        row["period"] = period.date().isoformat()
+    return row
 
 
 def records(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

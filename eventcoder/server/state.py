@@ -22,6 +22,7 @@ MAX_BODY_BYTES = 5_000_000
 HEAVY_SLOTS = 1  # analyses (pandas) and exports at once: each holds the dataset in memory, and
 # their Python loops hold the GIL, so a second one would add memory, not speed
 HEAVY_WAIT = 120.0  # seconds a request waits for a slot before 503
+MAX_FRAME_BYTES = 64 * 1024 * 1024  # events frames kept for the analyses (a 50k-event frame: 9 MB)
 READ_SLOTS = 8  # short store reads at once (analyses and exports hold a heavy slot instead): a
 # bound on the interpreter's crowd, not a queue; measured with benchmarks/abuse.py, 3 slots kept
 # /health under 50 ms at p95 but doubled /events' p95, so the bound is loose
@@ -31,6 +32,7 @@ READ_SLOTS = 8  # short store reads at once (analyses and exports hold a heavy s
 class ServerState:
     """The server's store: one connection that writes, and a DuckDB cursor (a duplicate
     connection) for each reader, so reads run in parallel and never queue behind each other.
+    ``cache`` keeps answers, ``frames`` the analyses' events frames, both until the next write.
 
     ``writing()`` serialises the writers on a lock; ``reading()`` only takes a short lock to
     make its cursor. ``allowed_hosts`` None answers any Host header (see ``guard``)."""
@@ -50,6 +52,7 @@ class ServerState:
     _build_lock: threading.Lock = field(default_factory=threading.Lock)
     _rules_lock: threading.Lock = field(default_factory=threading.Lock)
     cache: AnswerCache = field(default_factory=AnswerCache)
+    frames: AnswerCache = field(default_factory=lambda: AnswerCache(max_bytes=MAX_FRAME_BYTES, max_entry=MAX_FRAME_BYTES))
     _heavy: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(HEAVY_SLOTS))
     _reads: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(READ_SLOTS))
     _pipeline: Any = None
@@ -100,8 +103,8 @@ class ServerState:
 
     @contextmanager
     def writing(self) -> Iterator[EventStore]:
-        """The writable store, one writer at a time (readers go on meanwhile); the cache of
-        answers is emptied once the write is done."""
+        """The writable store, one writer at a time (readers go on meanwhile); the kept answers
+        and events frames are dropped once the write is done."""
         with self._write_lock:
             if self.store is None:
                 raise ApiError(503, "the store is not open (the server is starting or stopping)")
@@ -109,6 +112,7 @@ class ServerState:
                 yield self.store
             finally:
                 self.cache.invalidate()
+                self.frames.invalidate()
 
     @contextmanager
     def heavy(self) -> Iterator[None]:
