@@ -580,3 +580,59 @@ def test_analyses_over_the_same_filters_build_one_events_frame_until_a_write(db,
         after = client.get("/series", params={"by": "month"}).json()
         assert len(built) == 3  # the write dropped the kept frame
     assert sum(r["events"] for r in after["rows"]) == sum(r["events"] for r in plain[0]["rows"]) - 1
+
+
+def _nice(tid: int) -> int:
+    return int(Path(f"/proc/self/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="per-thread priorities are Linux's")
+def test_serve_lowers_the_priority_of_store_readers_and_not_the_event_loop(db, tmp_path) -> None:
+    """With ``reader_nice`` (``eventcoder serve``: READER_NICE) the threads that read the store
+    run below the event loop, and DuckDB runs each query in the thread that asks."""
+    from eventcoder.server import create_app
+    from eventcoder.server.state import lower_priority
+
+    base = _nice(threading.get_native_id())
+    app = create_app(_copy(db, tmp_path, "nice.duckdb"), allowed_hosts=LOOPBACK, reader_nice=5)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
+    loop = threading.Thread(target=server.run, daemon=True)
+    loop.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started:
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.05)
+        before = {int(t.name): _nice(int(t.name)) for t in Path("/proc/self/task").iterdir()}
+        import http.client
+
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for path in ("/health", "/events?page_size=3", "/series?by=year", "/health"):
+            conn.request("GET", path)
+            response = conn.getresponse()
+            assert response.status == 200 and response.read()
+        conn.close()
+        after = {int(t.name): _nice(int(t.name)) for t in Path("/proc/self/task").iterdir()}
+        lowered = {tid for tid, nice in after.items() if nice == min(19, base + 5)}
+        assert lowered and not lowered & {tid for tid, nice in before.items() if nice == min(19, base + 5)}
+        assert _nice(loop.native_id) == base and _nice(threading.get_native_id()) == base  # the loop, this test
+        assert app.state.eventcoder.store.connection.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+    finally:
+        server.should_exit = True
+        loop.join(timeout=10)
+
+    seen: list[int] = []
+
+    def worker() -> None:
+        lower_priority(3)
+        lower_priority(1)  # never raised again
+        lower_priority(0)
+        seen.append(_nice(threading.get_native_id()))
+
+    t = threading.Thread(target=worker)
+    t.start()
+    t.join()
+    assert seen == [min(19, base + 3)]

@@ -83,6 +83,7 @@ def create_app(
     max_page_size: int = MAX_PAGE_SIZE,
     max_body_bytes: int = MAX_BODY_BYTES,
     allowed_hosts: Sequence[str] | None = None,
+    reader_nice: int = 0,
 ) -> FastAPI:
     """The eventcoder API + dashboard over the store at ``db_path``.
 
@@ -92,6 +93,9 @@ def create_app(
     host names the ``Host`` header may carry (any port; ``*.example.org``; ``*`` for any);
     None (the default) checks nothing, for in-process clients. ``eventcoder serve`` always
     passes a list: localhost, 127.0.0.1 and ::1 on loopback (``guard.default_allowed_hosts``).
+    ``reader_nice`` lowers the CPU priority of the threads that read the store by that much
+    (Linux; ``state.lower_priority``); 0, the default, leaves the process's threads alone (an
+    application that embeds this one owns them); ``eventcoder serve`` passes ``READER_NICE``.
     """
     from eventcoder.server import routes_analysis, routes_events, routes_export, routes_write
 
@@ -102,7 +106,8 @@ def create_app(
     state = ServerState(db_path=str(db_path), token=token.strip() if token else None,
                         settings=settings or Settings(), pipeline_factory=pipeline_factory,
                         max_page_size=max_page_size, max_body_bytes=max_body_bytes,
-                        allowed_hosts=None if allowed_hosts is None else normalise_hosts(allowed_hosts))
+                        allowed_hosts=None if allowed_hosts is None else normalise_hosts(allowed_hosts),
+                        reader_nice=reader_nice)
     state.open()  # fail now (missing file, locked) rather than on the first request
     app = FastAPI(
         title="eventcoder", version=__version__, lifespan=_lifespan(state),
