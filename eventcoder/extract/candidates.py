@@ -17,7 +17,9 @@ from datetime import date, timedelta
 
 from ..records import Actor, Mention, ResolvedDate
 from .features import candidate_features
+from .content import CONTENT_NOTE
 from .gate import Gate
+from .pairs import runner_up
 
 IMPLICIT = "implicit"
 
@@ -114,10 +116,21 @@ def learned_variants(coded: Sequence[Coded], sent: Any, coder: Any, tables: Code
             out[n] = replace(item, method=f"{item.method}; learned {decision.root} p={decision.probability:.2f} disagrees")
         note = f"learned {decision.root} p={decision.probability:.2f} proposes {code}"
         out.append(replace(item, code=code, method=f"{item.method}; {note}", confidence=round(decision.probability, 3)))
+    for (n, _), decision in zip(rows, decisions):
+        item = coded[n]
+        second = runner_up(decision, tables, item.modality)
+        if second is not None and tables.cameo(second[0]).plover_type != tables.cameo(item.code).plover_type:
+            out.append(replace(item, code=second[0], method=f"{item.method}; {second[1]}", confidence=second[2]))
     return out
 
 
 def _learned(method: str) -> str:
+    if CONTENT_NOTE in method:
+        p = float(method.rsplit("p=", 1)[1].split()[0])
+        return "content-" + ("high" if p >= 0.8 else "mid" if p >= 0.5 else "low")
+    if "runner-up" in method:
+        p = float(method.rsplit("p=", 1)[1].split()[0])
+        return "second-" + ("high" if p >= 0.3 else "mid" if p >= 0.18 else "low")
     if "proposes" in method:
         p = float(method.rsplit("p=", 1)[1].split()[0])
         return "proposes-" + ("top" if p >= 0.95 else "high" if p >= 0.8 else "mid" if p >= 0.5 else "low")

@@ -104,4 +104,26 @@ def pair_candidates(
                         find_attribution(verb, actors, sent), find_quote(verb, sent))
         method = f"pair-model:{ANY_PAIR}; learned {decision.root} p={decision.probability:.2f} proposes {code}"
         out.append(Coded(triple, code, method, mode, round(decision.probability, 3)))
+        second = runner_up(decision, tables, mode)
+        if second is not None:
+            out.append(Coded(triple, second[0], f"pair-model:{ANY_PAIR}; {second[1]}", mode, second[2]))
     return out
+
+
+SECOND_FLOOR = 0.1  # the pair model's runner-up reading is offered to the gate from this probability
+
+
+def runner_up(decision: Any, tables: CodeTables, mode: str) -> tuple[str, str, float] | None:
+    """(CAMEO code, method note, probability) of the pair model's second reading of a pair, when
+    it is likely enough to be worth the gate's look: "condemned the arrest and urged its
+    release" is ACCUSE first, REQUEST second, and often both."""
+    from ..learned.recode import default_code
+
+    if decision.second is None or decision.second_probability < SECOND_FLOOR:
+        return None
+    code = default_code(tables, decision.second)
+    if mode == "future":
+        code = intent_code(code) or code
+    note = (f"learned {decision.root} p={decision.probability:.2f}, runner-up {decision.second} "
+            f"p={decision.second_probability:.2f} proposes {code}")
+    return code, note, round(decision.second_probability, 3)

@@ -76,10 +76,13 @@ def gated(probabilities: np.ndarray, dict_rows: np.ndarray, threshold: float) ->
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The combined coder's PLV root for one pair and its probability."""
+    """The combined coder's PLV root for one pair and its probability, with the runner-up root
+    (the likeliest other reading) and its probability."""
 
     root: str
     probability: float
+    second: str | None = None
+    second_probability: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,4 +115,12 @@ class CombinedCoder:
             combined = self.stack.probabilities(stack_features(logits, roots, cameos, labels))
         dict_rows = np.array([labels.index(r) if r in labels else -1 for r in roots])
         chosen = gated(combined, dict_rows, self.override_p)
-        return [Decision(labels[best], float(row[best])) for row, best in zip(combined, chosen)]
+        return [_decision(labels, row, int(best)) for row, best in zip(combined, chosen)]
+
+
+def _decision(labels: Sequence[str], row: np.ndarray, best: int) -> Decision:
+    others = [i for i in np.argsort(-row) if i != best]
+    second = int(others[0]) if others else None
+    if second is None:
+        return Decision(labels[best], float(row[best]))
+    return Decision(labels[best], float(row[best]), labels[second], float(row[second]))

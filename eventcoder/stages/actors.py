@@ -10,6 +10,7 @@ from ..actors.heads import find_actors, is_named
 from ..actors.memory import ArticleMemory
 from ..actors.unknown import unknown_mentions
 from ..errors import EventcoderError
+from ..extract.appositives import borrow_appositives
 from ..extract.candidates import implicit_recipient
 from ..extract.focus import ArticleFocus, article_focus, dateline_country, fill_countries
 from ..extract.pronouns import resolve_pronouns
@@ -40,8 +41,8 @@ class FindActors:
 
 @dataclass(frozen=True, slots=True)
 class Focus:
-    """The article's dominant country fills in actors with none, pronouns take the person they
-    stand for, and the dominant country becomes the implicit recipient (see ``extract.focus``)."""
+    """Unknown names take the actor their appositive names, the article's dominant country fills
+    in actors with none, pronouns take the person they stand for, and the dominant country becomes the implicit recipient (see ``extract.focus``)."""
 
     lexicon: Any  # Lexicon: ISO3 → country
     gazetteer: Any = None  # Gazetteer: the dateline's place → its country (None: datelines not used)
@@ -52,8 +53,9 @@ class Focus:
     def __call__(self, actors: ActorTables) -> ActorTables:
         doc = actors.parsed.doc
         dateline = dateline_country(actors.parsed.article, self.gazetteer) if self.gazetteer is not None else None
-        focus = article_focus(actors.tables, dateline)
-        tables = list(fill_countries(actors.tables, focus, self._cameo_country, lambda i: is_named(doc[i])))
+        named = borrow_appositives(actors.tables, doc)
+        focus = article_focus(named, dateline)
+        tables = list(fill_countries(named, focus, self._cameo_country, lambda i: is_named(doc[i])))
         tables = resolve_pronouns([s.span for s in actors.sentences.kept], tables)
         return ActorTables(actors.sentences, tuple(tables), self._implicit_recipient(focus), actors.unknown)
 

@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Mapping
 
 from ..events.coding import Coded, classify
 from ..extract.candidates import gate_candidates, learned_variants, with_implicit_targets
+from ..extract.content import content_candidates
 from ..extract.pairs import pair_candidates
 from ..learned.recode import recode
 from ..records import Mention
@@ -100,6 +101,7 @@ class LearnedVariants:
             covered = {(min(c.triple.source_tokens), min(c.triple.target_tokens)) for c in items if c.triple.target_tokens}
             covered |= {(c.triple.verb, min(c.triple.source_tokens)) for c in items if c.triple.target_tokens}
             coded = learned_variants(items, sent.span, self.combined, self.tables)
+            coded += content_candidates(items, sent.span, self.combined, self.tables)
             if self.all_pairs:
                 coded = coded + pair_candidates(sent.span, sent.index, table, covered, self.combined, self.tables)
             out.append(tuple(coded))

@@ -1,0 +1,87 @@
+"""More readings for the gate to choose from: a name's appositive, a statement's content, the
+pair model's runner-up type. Real sentences through the real pipeline; the candidates are read
+before the gate (``Pipeline.collector``), so these tests hold whatever the shipped weights."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from eventcoder.learned.combine import _decision
+from eventcoder.pipeline import code_text
+
+BRITAIN = (
+    "Britain agreed to hand the Chagos Islands to Mauritius. "
+    "Robert Jenrick, the shadow justice secretary for Britain's Conservative opposition party, "
+    "described the plan as a strategic disaster. Jenrick said the deal was a betrayal. "
+    "Artur Romeu, director of the Latin America bureau of Reporters Without Borders, criticized the ruling."
+)
+
+
+def _candidates(pipeline, text: str, published: date) -> list:
+    pipeline.collector = []
+    try:
+        code_text(text, published=published, pipeline=pipeline)
+        return [event for event, _ in pipeline.collector]
+    finally:
+        pipeline.collector = None
+
+
+def _mentions(pipeline, text: str) -> dict[str, tuple[str | None, str | None, str]]:
+    pipeline.actor_log = []
+    try:
+        code_text(text, published=date(2025, 3, 12), pipeline=pipeline)
+        return {m.text: (m.actor.code, m.actor.country, m.resolved_by) for *_, found in pipeline.actor_log for m in found}
+    finally:
+        pipeline.actor_log = None
+
+
+def test_an_unknown_name_takes_the_actor_its_appositive_names(gate_pipeline) -> None:
+    found = _mentions(gate_pipeline, BRITAIN)
+    code, country, how = found["Robert Jenrick"]
+    assert (code, country) == ("GBROPPPTY", "GBR")
+    assert how == "unknown+appositive:Britain's Conservative opposition party"
+    # the bare surname later in the story is the same man, not a guess from the story's country
+    assert found["Jenrick"][:2] == ("GBROPPPTY", "GBR")
+    assert found["Jenrick"][2] == "unknown+appositive-name:Robert Jenrick"
+    # an organisation in the appositive: he speaks for the NGO, not for Britain
+    code, country, how = found["Artur Romeu"]
+    assert code is not None and code.startswith("NGO") and country is None
+    assert how.startswith("unknown+appositive:director of")
+
+
+def test_a_name_with_no_appositive_keeps_the_article_country_fallback(gate_pipeline) -> None:
+    found = _mentions(gate_pipeline, "Britain agreed to hand the islands to Mauritius. Britain signed it. Jenrick said the deal was a betrayal.")
+    assert "appositive" not in found["Jenrick"][2]
+
+
+def test_a_statement_is_typed_by_what_it_says(gate_pipeline) -> None:
+    text = ("South African opposition politician Mmusi Maimane says he fears Africa's ruling parties "
+            "are becoming bolder and more dangerous.")
+    candidates = _candidates(gate_pipeline, text, date(2021, 1, 12))
+    plain = [e for e in candidates if e.cameo.code.startswith("01") and "statement content" not in e.method]
+    typed = [e for e in candidates if "statement content <Africa's ruling parties>" in e.method]
+    assert plain, [e.method for e in candidates]  # the dictionary's reading: a statement, no type
+    assert typed and all(e.cameo.plover_type is not None for e in typed)
+    assert {e.cameo.plover_type for e in typed} == {"ACCUSE"}, [e.method for e in typed]
+
+
+def test_the_runner_up_is_the_second_likeliest_other_reading() -> None:
+    labels = ("ACCUSE", "REQUEST", "SUPPORT")
+    d = _decision(labels, np.array([0.2, 0.5, 0.3]), 1)
+    assert (d.root, d.second) == ("REQUEST", "SUPPORT") and abs(d.second_probability - 0.3) < 1e-9
+    # the dictionary's class can be chosen over the top one: the runner-up is then the top one
+    d = _decision(labels, np.array([0.2, 0.5, 0.3]), 0)
+    assert (d.root, d.second) == ("ACCUSE", "REQUEST")
+
+
+def test_a_pair_is_offered_with_its_runner_up_type_too(gate_pipeline) -> None:
+    text = "Italy has now tightened restrictions on all travel from India, Bangladesh and Sri Lanka."
+    candidates = _candidates(gate_pipeline, text, date(2021, 4, 26))
+    second = [e for e in candidates if "runner-up" in e.method]
+    assert second, [e.method for e in candidates]
+    for e in second:
+        top = e.method.split("learned ", 1)[1].split()[0]
+        runner = e.method.split("runner-up ", 1)[1].split()[0]
+        assert top != runner and float(e.method.split("runner-up ")[1].split("p=")[1].split()[0]) >= 0.1
