@@ -202,6 +202,13 @@ def find_quote(verb: Any, sent: Any = None) -> str | None:
     return None
 
 
+def _conjoined_partners(sources: list[tuple[Any, tuple[Mention, frozenset[int]]]], actors: ActorTable) -> list[tuple[Any, tuple[Mention, frozenset[int]]]]:
+    """The other countries of a subject phrase the focus stage split ("Cameroon and C.A.R.
+    officials met": C.A.R. officials), as more members of a compound subject."""
+    return [(t, actors[t.i]) for s, _ in sources for t in s.subtree
+            if t.i != s.i and t.i in actors and "+conjoined:" in actors[t.i][0].resolved_by]
+
+
 def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep_targets: bool = False) -> Iterator[Triple]:
     """Every candidate triple in one sentence (a spaCy Span).
 
@@ -215,6 +222,7 @@ def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep
         sources = [(s, actors[s.i]) for s in subj if s.i in actors and _coded_actor(actors[s.i][0])]
         if not sources and deep_targets and subj:  # "Resumption of ties between A and B may spur …": A, B
             sources = [(s, actors[s.i]) for s in _first_inner_actors(subj, actors)]
+        sources += _conjoined_partners(sources, actors)
         if not sources:
             continue
         targets = [(t, actors[t.i], "passive") for t in passive_targets if t.i in actors]

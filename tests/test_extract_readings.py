@@ -85,3 +85,20 @@ def test_a_pair_is_offered_with_its_runner_up_type_too(gate_pipeline) -> None:
         top = e.method.split("learned ", 1)[1].split()[0]
         runner = e.method.split("runner-up ", 1)[1].split()[0]
         assert top != runner and float(e.method.split("runner-up ")[1].split("p=")[1].split()[0]) >= 0.1
+
+
+def test_one_phrase_with_two_country_words_is_two_parties(gate_pipeline) -> None:
+    text = "Iranian and Iraqi ministers held talks in Baghdad on Monday. South African and Nigerian troops clashed."
+    found = _mentions(gate_pipeline, text)
+    assert found["Iranian ministers"][:2] == ("IRNGOV", "IRN")
+    assert found["Iraqi ministers"][:2] == ("IRQGOV", "IRQ")
+    assert found["Iraqi ministers"][2].endswith("+conjoined:Iraqi")
+    assert found["Nigerian troops"][:2] == ("NGAMIL", "NGA") and found["South African troops"][1] == "ZAF"
+    # and the two meet as a compound subject does ("Russia and China met")
+    talks = [e for e in _candidates(gate_pipeline, text, date(2021, 3, 1)) if "compound-subject" in e.method]
+    assert {(e.source.actor.country, e.target.actor.country, e.cameo.plover_type) for e in talks} >= {("IRN", "IRQ", "CONSULT")}
+
+
+def test_one_country_word_is_one_party(gate_pipeline) -> None:
+    found = _mentions(gate_pipeline, "Iranian and senior ministers held talks on Monday.")
+    assert not any("conjoined" in how for *_, how in found.values())

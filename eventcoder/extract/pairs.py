@@ -37,7 +37,8 @@ _ACTING_ENTS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
 def acts(head: Any, mention: Any) -> bool:
     """Whether a mention can be a party at all: a role, a person, a body, or a name of a state —
     not a thing a country word merely describes ("Israel's crackdown", "a Turkish-owned ship")."""
-    if mention.actor.sectors or mention.resolved_by.split("+")[0] in ("person", "igo", "ngo", "pronoun", "coreference", "unknown"):
+    if mention.actor.sectors or mention.resolved_by.split("+")[0] in ("person", "igo", "ngo", "pronoun", "coreference", "unknown") \
+            or "+conjoined:" in mention.resolved_by:
         return True
     return head.pos_ == "PROPN" or head.ent_type_ in _ACTING_ENTS
 

@@ -12,6 +12,7 @@ from ..actors.unknown import unknown_mentions
 from ..errors import EventcoderError
 from ..extract.appositives import borrow_appositives
 from ..extract.candidates import implicit_recipient
+from ..extract.conjoined import split_conjoined
 from ..extract.focus import ArticleFocus, article_focus, dateline_country, fill_countries
 from ..extract.pronouns import resolve_pronouns
 from ..records import Mention
@@ -41,7 +42,8 @@ class FindActors:
 
 @dataclass(frozen=True, slots=True)
 class Focus:
-    """Unknown names take the actor their appositive names, the article's dominant country fills
+    """Unknown names take the actor their appositive names, "Cameroon and C.A.R. officials" become
+    two mentions, the article's dominant country fills
     in actors with none, pronouns take the person they stand for, and the dominant country becomes the implicit recipient (see ``extract.focus``)."""
 
     lexicon: Any  # Lexicon: ISO3 → country
@@ -53,7 +55,7 @@ class Focus:
     def __call__(self, actors: ActorTables) -> ActorTables:
         doc = actors.parsed.doc
         dateline = dateline_country(actors.parsed.article, self.gazetteer) if self.gazetteer is not None else None
-        named = borrow_appositives(actors.tables, doc)
+        named = split_conjoined(borrow_appositives(actors.tables, doc), doc, self.lexicon)
         focus = article_focus(named, dateline)
         tables = list(fill_countries(named, focus, self._cameo_country, lambda i: is_named(doc[i])))
         tables = resolve_pronouns([s.span for s in actors.sentences.kept], tables)
