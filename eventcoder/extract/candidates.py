@@ -124,16 +124,20 @@ def learned_variants(coded: Sequence[Coded], sent: Any, coder: Any, tables: Code
     return out
 
 
+# How a pair-model reading is named for the gate: (marker in ``method``, feature prefix, probability
+# bands from the highest), the first marker found deciding; its probability is the last "p=" in ``method``.
+_READINGS = (
+    (CONTENT_NOTE, "content", ((0.8, "high"), (0.5, "mid"))),
+    ("runner-up", "second", ((0.3, "high"), (0.18, "mid"))),
+    ("proposes", "proposes", ((0.95, "top"), (0.8, "high"), (0.5, "mid"))),
+)
+
+
 def _learned(method: str) -> str:
-    if CONTENT_NOTE in method:
-        p = float(method.rsplit("p=", 1)[1].split()[0])
-        return "content-" + ("high" if p >= 0.8 else "mid" if p >= 0.5 else "low")
-    if "runner-up" in method:
-        p = float(method.rsplit("p=", 1)[1].split()[0])
-        return "second-" + ("high" if p >= 0.3 else "mid" if p >= 0.18 else "low")
-    if "proposes" in method:
-        p = float(method.rsplit("p=", 1)[1].split()[0])
-        return "proposes-" + ("top" if p >= 0.95 else "high" if p >= 0.8 else "mid" if p >= 0.5 else "low")
+    for marker, prefix, bands in _READINGS:
+        if marker in method:
+            p = float(method.rsplit("p=", 1)[1].split()[0])
+            return f"{prefix}-" + next((name for floor, name in bands if p >= floor), "low")
     if "disagrees" in method:
         return "disagrees"
     if "agrees" in method:
