@@ -528,6 +528,100 @@ def test_pages_past_a_cut_order_are_read_with_limit_and_counted(db, monkeypatch)
     assert plain["total"] > 6 and any(k.startswith("count\x00") for k in cache._entries)
 
 
+def _corrected(db: Path, tmp_path: Path) -> Path:
+    """A copy of ``db`` with corrections in force: one event marked wrong, two changed (CAMEO code,
+    so its Goldstein score and root too, and the source actor)."""
+    path = _copy(db, tmp_path, "corrected.duckdb")
+    with _client(path, token=TOKEN) as client:
+        first = client.get("/events", params={"page_size": 3, "sort": "goldstein"}).json()["items"]
+        ids = [e["event_id"] for e in first]
+        for event_id, body in zip(ids, ({"action": "wrong"}, {"action": "change", "changes": {"cameo_code": "040"}},
+                                        {"action": "change", "changes": {"source_code": "ZZZ", "source_name": "Z"}}),
+                                  strict=True):
+            r = client.post(f"/events/{event_id}/corrections", json={"author": "t", **body}, headers=AUTH)
+            assert r.status_code == 201, r.text
+    return path
+
+
+@pytest.mark.parametrize("rows_table_max", [100_000, 0])
+def test_orders_and_rows_from_the_dataset_table_equal_those_of_the_joined_dataset(db, tmp_path, monkeypatch,
+                                                                                  rows_table_max) -> None:
+    """With the cache, a new order is sorted from the dataset's table (one per level, method and
+    corrections, in an in-memory database) and rows are read from it: every page of every sort
+    and filter (text, actor, country, CAMEO, dates, corrections applied or ignored, both levels)
+    equals the page read from the joined dataset with LIMIT and no cache. Over ROWS_TABLE_MAX
+    events the table holds the sort keys alone and rows come from the store, equal too."""
+    from datetime import date
+
+    import eventcoder.server.pages as pages
+    from eventcoder.server.cache import AnswerCache
+    from eventcoder.server.params import Dataset
+    from eventcoder.server.routes_events import Sort, query_events
+    from eventcoder.store import EventStore
+    from eventcoder.store.datasets import EventFilter
+
+    monkeypatch.setattr(pages, "ROWS_TABLE_MAX", rows_table_max)
+    filters = [EventFilter(corrections=True), EventFilter(), EventFilter(text="Iran", corrections=True),
+               EventFilter(actors=("IRN",), corrections=True), EventFilter(countries=("SYR", "TUR"), corrections=True),
+               EventFilter(cameo=("04", "19"), since=date(2020, 1, 1)),
+               EventFilter(sources=("IRN",), text="talks")]
+    datasets = [Dataset(level=level, method="dyad", filters=f) for f in filters for level in ("linked", "article")]
+    cache = AnswerCache()
+    with EventStore.open_reader(_corrected(db, tmp_path)) as store:
+        plain = {(ds, sort, page): query_events(store, ds, sort=sort, page=page, page_size=3)
+                 for ds in datasets for sort in Sort for page in (1, 2, 5)}
+        for ds in datasets:  # the tables, built before the store's own order and row reads are refused
+            assert pages.dataset_table(store, ds, cache).rows is (rows_table_max > 0)
+
+        def refused(*args: object, **kwargs: object) -> None:
+            raise AssertionError("read from the joined dataset")
+
+        monkeypatch.setattr(pages, "_ordered_ids", refused)
+        if rows_table_max:
+            monkeypatch.setattr(pages, "dataset_query", refused)
+        for (ds, sort, page), expected in plain.items():
+            assert query_events(store, ds, sort=sort, page=page, page_size=3, cache=cache) == expected, (ds, sort, page)
+    assert sum(p["total"] for (_, _, page), p in plain.items() if page == 1) > 100
+    assert any(p["items"] and p["items"][0]["correction"] for p in plain.values())  # corrections shown
+
+
+def test_the_dataset_table_follows_writes_and_pages_need_no_reader_when_kept(db, tmp_path, monkeypatch) -> None:
+    """A write drops the kept tables: the next page sorts the corrected values, and the table it
+    builds replaces those of earlier writes. A page whose order and rows are kept is answered
+    without a reader (no slot taken, no store read)."""
+    from eventcoder.server.pages import SCRATCH
+
+    path = _copy(db, tmp_path, "table.duckdb")
+    with _client(path, token=TOKEN) as client:
+        state = client.app.state.eventcoder
+
+        def tables() -> list[str]:
+            return [r[0] for r in state.store.connection.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [SCRATCH]).fetchall()]
+
+        lowest = client.get("/events", params={"sort": "goldstein", "page_size": 1}).json()["items"][0]
+        built = tables()
+        assert len(built) == 1
+        r = client.post(f"/events/{lowest['event_id']}/corrections", headers=AUTH,
+                        json={"action": "change", "author": "t", "changes": {"cameo_code": "057"}})  # Goldstein 8
+        assert r.status_code == 201, r.text
+        top = client.get("/events", params={"sort": "-goldstein", "page_size": 1}).json()["items"][0]
+        assert top["event_id"] == lowest["event_id"] and top["goldstein"] > lowest["goldstein"]
+        assert len(tables()) == 1 and tables() != built  # rebuilt after the write, the old one dropped
+        read = client.get("/events", params={"sort": "-goldstein", "page": 3, "page_size": 7}).json()
+
+        after = client.get("/events", params={"sort": "-goldstein", "page": 4, "page_size": 7}).json()
+
+        def no_reader(self: object, **kwargs: object) -> None:
+            raise AssertionError("a reader was taken")
+
+        monkeypatch.setattr(type(state), "reading", no_reader)
+        for page, expected in ((3, read), (4, after)):  # new answers (another query string), kept order and rows
+            again = client.get("/events", params={"sort": "-goldstein", "page": page, "page_size": 7,
+                                                  "level": "linked"})
+            assert again.status_code == 200 and again.json() == expected
+
+
 def test_an_event_lists_each_of_its_linked_events_with_its_first_200_members(db, tmp_path) -> None:
     """/events/{id} reads every method's linked event and members in one query: members in date
     then id order, at most 200 a linked event, methods in name order."""

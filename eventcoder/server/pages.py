@@ -10,22 +10,34 @@ answer cache a page reads the store only for what no earlier page read:
 - each event's row as the table shows it (JSON of its summary and the correction in force) is kept
   per level, method and corrections, so a row read for one page, sort or filter serves all others;
 - a page that misses a row reads ahead: the rows of the next ``READ_AHEAD`` ids of its order come
-  in the same query (500 rows cost about 1.5 times 50, and the pages after it are then free).
+  in the same query (500 rows cost about 1.5 times 50, and the pages after it are then free);
+- the dataset is joined once per level, method and corrections (``dataset_table``): the columns
+  the filters and sorts use, and those the table shows, of every row, go into a table of an
+  in-memory database attached to the store's DuckDB. A new order and a page's rows are then read
+  from it, joining nothing (a text search still looks up the matching reports in the store). On
+  50k events, one CPU: a new order 90-150 ms from the joined dataset, 10-40 ms from the table (a
+  text search 70-180 ms, 10-75 ms); the query for 500 rows 60-90 ms, about 20 ms. The table takes
+  about 0.7 KB a row in DuckDB's memory (30 MB for the 42k rows of 50k events) and 0.3-0.5 s to
+  build; over ``ROWS_TABLE_MAX`` events it holds the sort keys alone (rows then come from the store).
 
-Every write empties the cache (``ServerState.writing``), so a kept row or order is exact.
+Every write empties the cache (``ServerState.writing``), so a kept row, order or table is exact
+(tables of earlier writes are dropped when the next one is built).
 """
 
 from __future__ import annotations
 
+import hashlib
 from array import array
 from dataclasses import dataclass
 from enum import Enum
-from itertools import accumulate
+from itertools import accumulate, count
 from typing import Any
+
+import duckdb
 
 from eventcoder.server.cache import AnswerCache, json_bytes
 from eventcoder.server.params import Dataset
-from eventcoder.server.rows import correction_summary, summary
+from eventcoder.server.rows import SUMMARY_COLUMNS, correction_summary, summary
 from eventcoder.store import EventStore
 from eventcoder.store.corrections import current_corrections
 from eventcoder.store.datasets import EventFilter, dataset_query
@@ -34,6 +46,15 @@ from eventcoder.store.datasets import EventFilter, dataset_query
 # 4.2 MB at the limit, under the cache's 8 MB per answer); pages past it are read with LIMIT.
 ORDER_CACHE_MAX = 200_000
 READ_AHEAD = 500  # rows read with a page that misses: its own and those of the pages after it
+SCRATCH = "eventcoder_pages"  # the in-memory database attached to the store for ``dataset_table``
+ROWS_TABLE_MAX = 100_000  # events in the store up to which ``dataset_table`` holds rows (~70 MB)
+# A dataset row's columns that the filters (``EventFilter.where`` on aliases ``e`` and, for text,
+# ``k.link_id``) and the sorts (``order_sql`` on alias ``d``) read.
+KEY_COLUMNS: tuple[str, ...] = (
+    "event_id", "unit_id", "link_id", "event_date", "goldstein", "num_mentions", "confidence", "source_code",
+    "target_code", "cameo_code", "plover_type", "source_country", "target_country", "location_country",
+    "source_name", "target_name", "cameo_root", "quad_class", "penta_class")
+_tables = count()  # dataset tables get a new name each (a table in use is never replaced)
 
 
 class Sort(str, Enum):
@@ -104,13 +125,89 @@ def _ordered_ids(store: EventStore, sql: str, params: list[object], sort: Sort) 
     return IdOrder.of([str(r[0]) for r in rows])
 
 
+@dataclass(frozen=True, slots=True)
+class DatasetTable:
+    """A table of ``SCRATCH`` holding ``KEY_COLUMNS`` of every row of a dataset (before filters)
+    and, if ``rows``, the table's columns too (``SUMMARY_COLUMNS``)."""
+
+    name: str
+    rows: bool
+
+
+def dataset_table(store: EventStore, ds: Dataset, cache: AnswerCache) -> DatasetTable:
+    """The table of ``ds``'s level, method and corrections (no other filter), built on first use
+    and kept until the next write; building one drops those of earlier writes."""
+    key = f"table\x00{ds.level}\x00{ds.method}\x00{ds.filters.corrections}"
+    flavour = hashlib.md5(key.encode()).hexdigest()[:12]
+
+    def build() -> DatasetTable:
+        generation = cache.generation
+        name = f"{SCRATCH}.t_{generation}_{flavour}_{next(_tables)}"
+        sql, params = dataset_query(level=ds.level, method=ds.method, ordered=False,
+                                    filters=EventFilter(corrections=ds.filters.corrections))
+        cursor = store.connection.cursor()
+        try:
+            cursor.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH} (READ_WRITE)")
+            for (old,) in cursor.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?",
+                                         [SCRATCH]).fetchall():
+                _, made, kind, _ = str(old).split("_")
+                if int(made) < generation or (kind == flavour and int(made) == generation):
+                    # out of date, or this one's that left the cache (a newer write's stays)
+                    cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}.{old}")
+            events = cursor.execute("SELECT count(*) FROM events").fetchone()
+            rows = bool(events) and int(events[0]) <= ROWS_TABLE_MAX  # type: ignore[index]
+            columns = dict.fromkeys([*KEY_COLUMNS, *(SUMMARY_COLUMNS if rows else ())])
+            cursor.execute(f"CREATE TABLE {name} AS SELECT {', '.join(f'd.{c}' for c in columns)} FROM ({sql}) d",
+                           params)
+        finally:
+            cursor.close()
+        return DatasetTable(name, rows)
+    return cache.get(key, build, lambda _: 100)
+
+
+def _ordered_ids_from_table(store: EventStore, ds: Dataset, sort: Sort, cache: AnswerCache) -> IdOrder | None:
+    """``_ordered_ids`` of ``ds`` sorted from its table (``dataset_table``), or None when the
+    table went with a write meanwhile (or a filter needs a column the table lacks)."""
+    conds, params = ds.filters.where(ds.method)
+    where = (" WHERE " + " AND ".join(conds)) if conds else ""
+    table = dataset_table(store, ds, cache)
+    cursor = store.connection.cursor()
+    # a text search reads the linked event's id as k.link_id: the row is ``k`` too (costs 10 ms on 50k)
+    link = ", LATERAL (SELECT e.link_id AS link_id) k" if ds.filters.text else ""
+    try:
+        rows = cursor.execute(f"SELECT d.event_id FROM (SELECT e.* FROM {table.name} e{link}{where}) d "
+                              f"ORDER BY {order_sql(sort)} LIMIT ?", [*params, ORDER_CACHE_MAX + 1]).fetchall()
+    except (duckdb.CatalogException, duckdb.BinderException):  # dropped since (a write), or a filter on
+        return None  # a column the table lacks
+    finally:
+        cursor.close()
+    return IdOrder.of([str(r[0]) for r in rows])
+
+
+def _order(store: EventStore, ds: Dataset, sort: Sort, cache: AnswerCache) -> IdOrder:
+    found = _ordered_ids_from_table(store, ds, sort, cache)
+    if found is not None:
+        return found
+    sql, params = ds.sql()
+    return _ordered_ids(store, sql, params, sort)
+
+
+def _order_key(ds: Dataset, sort: Sort) -> str:
+    sql, params = ds.sql()
+    return f"order\x00{sql}\x00{params!r}\x00{sort.value}"
+
+
+def _row_key(ds: Dataset) -> str:
+    """The cache key of an event's row, but for its id (appended)."""
+    return f"row\x00{ds.level}\x00{ds.method}\x00{ds.filters.corrections}\x00"
+
+
 def _page_ids(store: EventStore, ds: Dataset, sort: Sort, start: int, size: int,
               cache: AnswerCache | None) -> tuple[int, list[str], list[str]]:
     """The result's total, the page's ids, and the ids to read ahead with them."""
     sql, params = ds.sql()
     if cache is not None:
-        order: IdOrder = cache.get(f"order\x00{sql}\x00{params!r}\x00{sort.value}",
-                                   lambda: _ordered_ids(store, sql, params, sort), lambda o: o.nbytes)
+        order: IdOrder = cache.get(_order_key(ds, sort), lambda: _order(store, ds, sort, cache), lambda o: o.nbytes)
         whole = len(order) <= ORDER_CACHE_MAX
         total = len(order) if whole else cache.get(f"count\x00{sql}\x00{params!r}",
                                                    lambda: _count(store, sql, params), lambda _: 100)
@@ -124,13 +221,23 @@ def _page_ids(store: EventStore, ds: Dataset, sort: Sort, start: int, size: int,
     return total, ids, ids
 
 
-def _read_items(store: EventStore, ds: Dataset, ids: list[str]) -> dict[str, bytes]:
-    """The table's JSON row (summary and correction in force) of each of ``ids`` in the dataset."""
+def _read_items(store: EventStore, ds: Dataset, ids: list[str], table: DatasetTable | None = None) -> dict[str, bytes]:
+    """The table's JSON row (summary and correction in force) of each of ``ids`` in the dataset
+    (from ``table`` when it holds the rows)."""
     # the filters have chosen the ids already (only corrections change the values)
-    sql, params = dataset_query(level=ds.level, method=ds.method, ordered=False,
-                                filters=EventFilter(corrections=ds.filters.corrections))
-    rows = store.query(f"SELECT * FROM ({sql}) d WHERE d.event_id IN (SELECT unnest(?::VARCHAR[]))",
-                       [*params, ids]) if ids else []
+    columns = ", ".join(f"d.{c}" for c in SUMMARY_COLUMNS)
+    rows = None
+    if ids and table is not None and table.rows:
+        try:
+            rows = store.query(f"SELECT {columns} FROM {table.name} d "
+                               "WHERE d.event_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+        except duckdb.CatalogException:  # dropped since (a write)
+            rows = None
+    if rows is None:
+        sql, params = dataset_query(level=ds.level, method=ds.method, ordered=False,
+                                    filters=EventFilter(corrections=ds.filters.corrections))
+        rows = store.query(f"SELECT {columns} FROM ({sql}) d WHERE d.event_id IN (SELECT unnest(?::VARCHAR[]))",
+                           [*params, ids]) if ids else []
     marks = current_corrections(store, [str(r["event_id"]) for r in rows])
     out: dict[str, bytes] = {}
     for row in rows:
@@ -144,13 +251,13 @@ def _items(store: EventStore, ds: Dataset, ids: list[str], ahead: list[str], cac
     if cache is None:
         found = _read_items(store, ds, ids)
         return [found[i] for i in ids if i in found]
-    flavour = f"row\x00{ds.level}\x00{ds.method}\x00{ds.filters.corrections}\x00"
+    flavour = _row_key(ds)
     found = {i: cache.peek(flavour + i) for i in ids}
     if any(v is None for v in found.values()):
         want = dict.fromkeys([i for i, v in found.items() if v is None])
         want.update((i, None) for i in ahead if i not in found and cache.peek(flavour + i) is None)
         generation = cache.generation
-        read = _read_items(store, ds, list(want))
+        read = _read_items(store, ds, list(want), dataset_table(store, ds, cache))
         for i, item in read.items():
             cache.put(flavour + i, item, len(item), generation)
         found.update(read)
@@ -162,7 +269,24 @@ def events_page(store: EventStore, ds: Dataset, *, sort: Sort, page: int, page_s
     """One page of the dataset as the JSON answer of ``/events``."""
     start = (page - 1) * page_size
     total, ids, ahead = _page_ids(store, ds, sort, start, page_size, cache)
-    items = _items(store, ds, ids, ahead, cache)
+    return _answer(ds, sort, page, page_size, total, _items(store, ds, ids, ahead, cache))
+
+
+def kept_page(ds: Dataset, *, sort: Sort, page: int, page_size: int, cache: AnswerCache) -> bytes | None:
+    """``events_page`` from the kept order and rows alone, or None when any of them is not kept.
+    Needs no store, so the server answers it without waiting for a reader's slot."""
+    order: IdOrder | None = cache.peek(_order_key(ds, sort))
+    if order is None or len(order) > ORDER_CACHE_MAX:
+        return None
+    start = (page - 1) * page_size
+    flavour = _row_key(ds)
+    items = [cache.peek(flavour + i) for i in order.slice(start, start + page_size)]
+    if any(item is None for item in items):
+        return None
+    return _answer(ds, sort, page, page_size, len(order), items)
+
+
+def _answer(ds: Dataset, sort: Sort, page: int, page_size: int, total: int, items: list[bytes]) -> bytes:
     head: dict[str, Any] = {
         "total": total, "page": page, "page_size": page_size, "pages": (total + page_size - 1) // page_size,
         "sort": sort.value, "level": ds.level, "method": ds.method,

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from eventcoder.server.cache import AnswerCache
 from eventcoder.server.errors import ApiError
 from eventcoder.server.evidence import article_spans, event_spans
-from eventcoder.server.pages import Sort, events_page
+from eventcoder.server.pages import Sort, events_page, kept_page
 from eventcoder.server.params import Dataset, dataset_params
 from eventcoder.server.rows import clean, correction_full, correction_summary, records, summary
 from eventcoder.server.state import ServerState, state_of
@@ -43,6 +43,9 @@ def list_events(
                        details=[{"location": "query", "field": "page_size", "problem": f"at most {state.max_page_size}"}])
 
     def read() -> bytes:
+        kept = kept_page(ds, sort=sort, page=page, page_size=page_size, cache=state.cache)
+        if kept is not None:  # order and rows kept: no reader's slot to wait for
+            return kept
         with state.reading() as store:
             return events_page(store, ds, sort=sort, page=page, page_size=page_size, cache=state.cache)
     return state.cache.raw_response(request, read)
