@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import gc
 import subprocess
 import sys
 import time
@@ -151,10 +152,18 @@ def test_indexes_are_read_only(lexicon: Lexicon) -> None:
 
 
 def test_load_is_fast() -> None:
-    start = time.process_time()
-    Lexicon.load()
+    # The load's own cost: with the garbage collector paused, collections of the heap the other
+    # tests of this process left (spaCy models, pipelines) are not charged to it.
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.process_time()
+        Lexicon.load()
+        spent = time.process_time() - start
+    finally:
+        gc.enable()
     # About 0.2 s of CPU on an idle machine; the bound leaves room for a busy CI box.
-    assert time.process_time() - start < 1.5
+    assert spent < 1.5
 
 
 def test_missing_data_dir_raises_resource_error(tmp_path: Path) -> None:
