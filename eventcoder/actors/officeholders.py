@@ -8,7 +8,9 @@ Rules, strict on dates and ambiguity:
   alone gives no office: the person is the country's elite (ELI), as PETRARCH's dictionaries code
   a former leader, and only when every term of that name is in one country.
 - A **surname alone** ("Erdogan", "Netanyahu", "Sharaa") resolves only when every office-holder
-  with that surname in office on the article's date is of one country.
+  with that surname in office on the article's date is of one country, and, with no title, only
+  when the article names that country too (``resolved_by`` ``person+surname``, checked by the
+  focus stage).
 - A **title** in the phrase ("President", "Prime Minister", "Foreign Minister") keeps only the
   holders of that kind of office, so it decides between namesakes.
 
@@ -97,7 +99,9 @@ class OfficeHolders:
             active = [t for t in self.surnames[key] if t.active_on(when) and t.fits(kind)]
             if kind is None and any(t.role == "FM" or t.country in _COMMON_SURNAMES for t in active):
                 return None  # an untitled "Zamora" or "Lai" is as likely someone else: a title is needed
-            return _one_country(active, "person") if active else None
+            # an untitled surname ("person+surname") still needs the article to name the country
+            # (``extract.focus.corroborate_surnames``): Andorra's Espot Zamora is not every Zamora
+            return _one_country(active, "person" if kind else "person+surname") if active else None
         return None
 
 

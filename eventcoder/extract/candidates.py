@@ -151,6 +151,40 @@ def _pattern_kind(method: str) -> str:
     return "default" if "(verb default)" in method else "specific"
 
 
+SHORT_TEXT = 5  # sentences
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleContext:
+    """Gate features from around the candidate: whether its predicate stands inside a quotation
+    (``quoted``), and how much of the article names parties at all (``political=`` band: the share
+    of sentences with an actor resolved with a country or international body by its own words,
+    not by a fallback): a sports or culture story names few, and its "attacks" are not events.
+    A text of fewer than ``SHORT_TEXT`` sentences (a headline, one sentence to code) is
+    ``political=short``, a value no training article has, so it weighs nothing."""
+
+    quotes: tuple[tuple[int, int], ...]
+    political: str
+
+    @classmethod
+    def of(cls, tables: Sequence[Any], quotes: Sequence[tuple[int, int]]) -> ArticleContext:
+        if len(tables) < SHORT_TEXT:  # a share of one or two sentences says nothing about the story
+            return cls(tuple(quotes), "short")
+        named = sum(1 for table in tables if any(_own_party(m) for m, _ in table.values()))
+        share = named / len(tables)
+        band = next(b for b, top in (("low", 0.25), ("mid", 0.5), ("high", 0.75), ("most", 2.0)) if share < top)
+        return cls(tuple(quotes), band)
+
+    def features(self, verb: Any) -> tuple[str, ...]:
+        quoted = any(a <= verb.idx < b for a, b in self.quotes)
+        return (f"political={self.political}", *(("quoted",) if quoted else ()))
+
+
+def _own_party(mention: Mention) -> bool:
+    return mention.actor.party is not None and "+" not in mention.resolved_by and not mention.resolved_by.startswith(
+        ("unknown", "pronoun", "quote-speaker"))
+
+
 def features_of(item: Coded, doc: Any, tables: CodeTables) -> tuple[str, ...]:
     info = tables.cameo(item.code)
     triple = item.triple
@@ -197,9 +231,12 @@ def requested_act(verb: Any) -> bool:
     return False
 
 
-def gate_candidates(coded: Sequence[Coded], doc: Any, tables: CodeTables, gate: Gate | None) -> list[Scored]:
-    """Every candidate scored; with a gate, only the accepted ones, one target reading each."""
-    scored = [Scored(item, features_of(item, doc, tables)) for item in coded if not requested_act(doc[item.triple.verb])]
+def gate_candidates(coded: Sequence[Coded], doc: Any, tables: CodeTables, gate: Gate | None,
+                    context: ArticleContext | None = None) -> list[Scored]:
+    """Every candidate scored; with a gate, only the accepted ones, one target reading each.
+    ``context`` adds what the article around the candidate says (see :class:`ArticleContext`)."""
+    scored = [Scored(item, features_of(item, doc, tables) + (context.features(doc[item.triple.verb]) if context else ()))
+              for item in coded if not requested_act(doc[item.triple.verb])]
     if gate is None:
         return scored
     kept: dict[tuple[object, ...], Scored] = {}

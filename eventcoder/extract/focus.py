@@ -3,11 +3,14 @@ country the article makes clear, and says so in ``resolved_by``.
 
 "Police fired ten rounds" in a story about India is Indian police. The evidence, in order:
 
+0. a title that belongs to one country's office ("Secretary of State Marco Rubio": the United
+   States, ``title-country:USA secretary of state``; see ``extract.titles``);
 1. the article's dominant country — at least half of the article's country-bearing mentions and
    at least two of them (``article-country:IND 7/9``); the dateline's country counts as two
    mentions (``article-country:IND 4/5 dateline``): a wire dateline ("MOSCOW (Reuters) -", read
    at ingestion) or a leading "place:" as Indian papers write it ("new delhi: police said …");
-2. otherwise the nearest country-bearing mention before it in the same sentence, then in earlier
+2. otherwise a title most often of one country ("Senator X": ``title-country:USA senator``), then
+   the nearest country-bearing mention before it in the same sentence, then in earlier
    sentences (``nearest-country:IND``).
 
 Nothing clear (no mention with a country yet) leaves the actor with its sector and no country,
@@ -23,6 +26,7 @@ from typing import Any, Callable, Sequence
 
 from ..records import Actor, Article, Mention
 from ..relations import ActorTable
+from .titles import LIKELY_TITLES, SURE_TITLES, title_country
 
 
 _COUNTRY_EVIDENCE = frozenset({"country-name", "agent+country", "person", "capital", "coreference", "group"})
@@ -82,6 +86,21 @@ def dateline_country(article: Article, gazetteer: Any) -> str | None:
     return place.country if place is not None and place.country else None
 
 
+def corroborate_surnames(tables: Sequence[ActorTable]) -> list[ActorTable]:
+    """The tables with every untitled office-holder surname ("Zamora" read as Andorra's head of
+    government, ``person+surname``) whose country the article does not otherwise name turned back
+    into an unknown name, with the later mentions that took it from the first."""
+    surnamed = {m.actor for table in tables for m, _ in table.values() if m.resolved_by == "person+surname"}
+    named = {m.actor.country for table in tables for m, _ in table.values()
+             if m.actor.country and m.resolved_by in _COUNTRY_EVIDENCE and m.actor not in surnamed}
+    doubtful = {actor for actor in surnamed if actor.country not in named}
+    if not doubtful:
+        return list(tables)
+    return [{i: ((Mention(m.text, m.start, m.end, Actor(code=None, name=m.text), "unknown"), toks)
+                 if m.actor in doubtful and m.resolved_by in ("person+surname", "coreference") else (m, toks))
+             for i, (m, toks) in table.items()} for table in tables]
+
+
 def fill_countries(
     tables: Sequence[ActorTable], focus: ArticleFocus, cameo_of: Callable[[str], str | None],
     named: Callable[[int], bool] = lambda index: True,
@@ -102,12 +121,18 @@ def fill_countries(
             if mention.actor.country and mention.resolved_by in _COUNTRY_EVIDENCE:
                 last_seen = mention.actor.country
             elif _fillable(mention) and (mention.resolved_by != "unknown" or named(index)):
-                pick = dominant or ((last_seen, f"nearest-country:{last_seen}") if last_seen else None)
+                pick = _titled(mention.text, SURE_TITLES) or dominant or _titled(mention.text, LIKELY_TITLES) or (
+                    (last_seen, f"nearest-country:{last_seen}") if last_seen else None)
                 if pick is not None:
                     mention = _with_country(mention, pick[0], pick[1], cameo_of(pick[0]))
             filled[index] = (mention, tokens)
         out.append(filled)
     return out
+
+
+def _titled(text: str, titles: Sequence[tuple[tuple[str, ...], str]]) -> tuple[str, str] | None:
+    found = title_country(text, titles)
+    return (found[0], f"title-country:{found[0]} {found[1]}") if found else None
 
 
 def _fillable(mention: Mention) -> bool:

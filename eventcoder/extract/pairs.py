@@ -16,6 +16,7 @@ from typing import Any
 from ..events.coding import Coded
 from ..events.modality import intent_code, modality_of
 from ..events.ontology import CodeTables
+from ..records import Mention
 from ..relations import ActorTable, Triple, find_attribution, find_quote
 from .features import phrase_head
 
@@ -62,6 +63,11 @@ def _overlap(a: frozenset[int], b: frozenset[int]) -> bool:
     return bool(a & b) or not (max(a) < min(b) or max(b) < min(a))
 
 
+def _stands_for(pronoun: Mention, named: Mention) -> bool:
+    """Whether ``pronoun`` was resolved to ``named`` itself ("I" in Ford's quotation, "he" after Ford)."""
+    return pronoun.resolved_by.split(":", 1)[0] in ("pronoun", "quote-speaker") and pronoun.resolved_by.split(":", 1)[1:] == [named.text]
+
+
 def pair_candidates(
     sent: Any, sentence_index: int, actors: ActorTable, covered: set[tuple[int, int]], coder: Any, tables: CodeTables,
 ) -> list[Coded]:
@@ -83,7 +89,7 @@ def pair_candidates(
         verb = governing_predicate(s_toks, doc)
         if (verb.i, min(s_toks)) in covered or not plausible(s_toks, t_toks, verb, doc):
             continue
-        if s_m.actor.code == t_m.actor.code and s_m.text == t_m.text:
+        if s_m.actor.code == t_m.actor.code and (s_m.text == t_m.text or _stands_for(s_m, t_m) or _stands_for(t_m, s_m)):
             continue
         marked = mark_pair(sent, s_toks, t_toks)
         if marked:

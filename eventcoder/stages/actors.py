@@ -13,8 +13,10 @@ from ..errors import EventcoderError
 from ..extract.appositives import borrow_appositives
 from ..extract.candidates import implicit_recipient
 from ..extract.conjoined import split_conjoined
-from ..extract.focus import ArticleFocus, article_focus, dateline_country, fill_countries
+from ..extract.focus import ArticleFocus, article_focus, corroborate_surnames, dateline_country, fill_countries
 from ..extract.pronouns import resolve_pronouns
+from ..extract.quotes import quote_speakers
+from ..extract.titles import chain_titled_names
 from ..records import Mention
 from .records import ActorTables, Sentences
 
@@ -43,8 +45,10 @@ class FindActors:
 @dataclass(frozen=True, slots=True)
 class Focus:
     """Unknown names take the actor their appositive names, "Cameroon and C.A.R. officials" become
-    two mentions, the article's dominant country fills
-    in actors with none, pronouns take the person they stand for, and the dominant country becomes the implicit recipient (see ``extract.focus``)."""
+    two mentions, a title of one country's office or the article's dominant country fills in
+    actors with none, a titled person's later bare name takes the titled mention's actor,
+    pronouns take the person they stand for (I and we inside a quotation: its speaker), and the
+    dominant country becomes the implicit recipient (see ``extract.focus``)."""
 
     lexicon: Any  # Lexicon: ISO3 → country
     gazetteer: Any = None  # Gazetteer: the dateline's place → its country (None: datelines not used)
@@ -55,10 +59,11 @@ class Focus:
     def __call__(self, actors: ActorTables) -> ActorTables:
         doc = actors.parsed.doc
         dateline = dateline_country(actors.parsed.article, self.gazetteer) if self.gazetteer is not None else None
-        named = split_conjoined(borrow_appositives(actors.tables, doc), doc, self.lexicon)
+        named = split_conjoined(borrow_appositives(corroborate_surnames(actors.tables), doc), doc, self.lexicon)
         focus = article_focus(named, dateline)
-        tables = list(fill_countries(named, focus, self._cameo_country, lambda i: is_named(doc[i])))
-        tables = resolve_pronouns([s.span for s in actors.sentences.kept], tables)
+        tables = chain_titled_names(fill_countries(named, focus, self._cameo_country, lambda i: is_named(doc[i])), doc)
+        spans = [s.span for s in actors.sentences.kept]
+        tables = quote_speakers(spans, resolve_pronouns(spans, tables), doc.text)
         return ActorTables(actors.sentences, tuple(tables), self._implicit_recipient(focus), actors.unknown)
 
     def _implicit_recipient(self, focus: ArticleFocus) -> Mention | None:

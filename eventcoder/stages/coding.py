@@ -8,9 +8,10 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Mapping
 
 from ..events.coding import Coded, classify
-from ..extract.candidates import gate_candidates, learned_variants, with_implicit_targets
+from ..extract.candidates import ArticleContext, gate_candidates, learned_variants, with_implicit_targets
 from ..extract.content import content_candidates
 from ..extract.pairs import pair_candidates
+from ..extract.quotes import quote_spans
 from ..learned.recode import recode
 from ..records import Mention
 from ..relations import find_triples
@@ -139,10 +140,11 @@ class Gate:
 
     def __call__(self, candidates: Candidates) -> Candidates:
         doc = candidates.actors.parsed.doc
+        context = ArticleContext.of(candidates.actors.tables, quote_spans(doc.text))
         coded: list[tuple[Coded, ...]] = []
         features: list[tuple[tuple[str, ...], ...]] = []
         for items in candidates.coded:
-            scored = gate_candidates(items, doc, self.tables, self.gate)
+            scored = gate_candidates(items, doc, self.tables, self.gate, context)
             coded.append(tuple(
                 replace(s.item, method=f"{s.item.method}; {s.note}", confidence=s.probability) if s.note else s.item
                 for s in scored
