@@ -46,9 +46,10 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def quote_speakers(sentences: Sequence[Any], tables: Sequence[ActorTable], text: str) -> list[ActorTable]:
-    """The tables with every subject I/we inside a quotation added as a mention of its speaker."""
-    spans = quote_spans(text)
+def quote_speakers(sentences: Sequence[Any], tables: Sequence[ActorTable], text: str,
+                   spans: Sequence[tuple[int, int]]) -> list[ActorTable]:
+    """The tables with every subject I/we inside a quotation (``spans``, from :func:`quote_spans`
+    of the article's ``text``) added as a mention of its speaker."""
     if not spans:
         return list(tables)
     out: list[dict[int, tuple[Mention, frozenset[int]]]] = [dict(t) for t in tables]

@@ -3,7 +3,7 @@ article-wide fill-ins), ``actor-log`` (an evaluation hook) and ``unknown`` (name
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from ..actors.heads import find_actors, is_named
@@ -15,7 +15,7 @@ from ..extract.candidates import implicit_recipient
 from ..extract.conjoined import split_conjoined
 from ..extract.focus import ArticleFocus, article_focus, corroborate_surnames, dateline_country, fill_countries
 from ..extract.pronouns import resolve_pronouns
-from ..extract.quotes import quote_speakers
+from ..extract.quotes import quote_spans, quote_speakers
 from ..extract.titles import chain_titled_names
 from ..records import Mention
 from .records import ActorTables, Sentences
@@ -63,8 +63,10 @@ class Focus:
         focus = article_focus(named, dateline)
         tables = chain_titled_names(fill_countries(named, focus, self._cameo_country, lambda i: is_named(doc[i])), doc)
         spans = [s.span for s in actors.sentences.kept]
-        tables = quote_speakers(spans, resolve_pronouns(spans, tables), doc.text)
-        return ActorTables(actors.sentences, tuple(tables), self._implicit_recipient(focus), actors.unknown)
+        text = doc.text
+        quotes = tuple(quote_spans(text))
+        tables = quote_speakers(spans, resolve_pronouns(spans, tables), text, quotes)
+        return ActorTables(actors.sentences, tuple(tables), self._implicit_recipient(focus), actors.unknown, quotes)
 
     def _implicit_recipient(self, focus: ArticleFocus) -> Mention | None:
         dominant = focus.dominant()
@@ -113,4 +115,4 @@ class UnknownActors:
         for sent, table in zip(actors.sentences.kept, actors.tables):
             actors.parsed.check_time(sent.index)
             found += unknown_mentions(sent.span, sent.index, table, self.verbs, actors.parsed.article.id)
-        return ActorTables(actors.sentences, actors.tables, actors.recipient, tuple(found))
+        return replace(actors, unknown=tuple(found))

@@ -11,7 +11,6 @@ from ..events.coding import Coded, classify
 from ..extract.candidates import ArticleContext, gate_candidates, learned_variants, with_implicit_targets
 from ..extract.content import content_candidates
 from ..extract.pairs import pair_candidates
-from ..extract.quotes import quote_spans
 from ..learned.recode import recode
 from ..records import Mention
 from ..relations import find_triples
@@ -140,7 +139,7 @@ class Gate:
 
     def __call__(self, candidates: Candidates) -> Candidates:
         doc = candidates.actors.parsed.doc
-        context = ArticleContext.of(candidates.actors.tables, quote_spans(doc.text))
+        context = ArticleContext.of(candidates.actors.tables, candidates.actors.quotes)
         coded: list[tuple[Coded, ...]] = []
         features: list[tuple[tuple[str, ...], ...]] = []
         for items in candidates.coded:

@@ -62,6 +62,7 @@ class ActorTables:
     tables: tuple[ActorTable, ...]
     recipient: Mention | None = None  # the article's implicit recipient (its dominant country)
     unknown: tuple[UnknownMention, ...] = ()  # named people/organisations acting with no actor code
+    quotes: tuple[tuple[int, int], ...] = ()  # character spans of the article's quotations (focus stage)
 
     @property
     def parsed(self) -> Parsed:
