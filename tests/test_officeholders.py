@@ -106,3 +106,14 @@ def test_coverage_from_the_real_pipeline_on_the_seed(gate_pipeline):
     assert cov is not None and cov.source.total == 4 and cov.target.total == 2 and cov.source.agree == 4
     assert "actor coverage" in format_report(score)
     assert score_to_dict(score)["coverage"]["source"]["rate"] == cov.source.rate
+
+
+def test_a_government_named_by_its_leader(resolve):
+    # the leader's surname before "administration" / "government" names that country's government
+    assert resolve("The Trump administration imposed new tariffs.", "2025-03-10")["The Trump administration"] == "USAGOV"
+    assert resolve("The Modi government criticized Pakistan.", "2019-03-01")["The Modi government"] == "INDGOV"
+    # a former leader's administration is still that country's ("the Obama administration" in 2019)
+    assert resolve("The Obama administration had signed the deal.", "2019-05-01")["The Obama administration"] == "USAGOV"
+    # no head of state or government of that name: the role alone, no country
+    found = resolve("The Kowalczyk administration signed the deal.", "2019-05-01")
+    assert "The Kowalczyk administration" in found and found["The Kowalczyk administration"] is None

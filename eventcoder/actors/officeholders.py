@@ -105,6 +105,19 @@ class OfficeHolders:
         return None
 
 
+    def leader(self, surname: str, when: date) -> Actor | None:
+        """The government led by the head of state or government with this surname ("Trump" in
+        "the Trump administration", "Modi" in "the Modi government"): the holder in office on
+        ``when``, else a former one ("the Obama administration" in 2019); None when there is none
+        or the holders are of several countries."""
+        if not surname[:1].isupper():
+            return None
+        heads = [t for t in self.surnames.get(phrase_key(surname), ()) if t.role in ("HOS", "HOG", "LEADER")]
+        active = [t for t in heads if t.active_on(when)]
+        found = _one_country(active or heads, "leader") if heads else None
+        return found[0] if found else None
+
+
 def title_kind(phrase: Sequence[str]) -> str | None:
     words = tuple(phrase)
     if any(w in ("vice", "deputy", "former", "ex", "ex-") for w in words):
