@@ -622,6 +622,63 @@ def test_the_dataset_table_follows_writes_and_pages_need_no_reader_when_kept(db,
             assert again.status_code == 200 and again.json() == expected
 
 
+def test_the_default_page_table_is_built_before_serving_and_pages_equal_the_joined_dataset(db, tmp_path,
+                                                                                         monkeypatch) -> None:
+    """``eventcoder serve`` builds the default dataset's table, order and first rows before it
+    listens (``warm_default_page``): the first /events pages then read no joined dataset and
+    equal the pages read from it without a cache; a write still rebuilds the table. An empty
+    store, or one over the bound, starts without it and answers."""
+    import eventcoder.server.pages as pages
+    from eventcoder.server.params import dataset_params
+    from eventcoder.server.routes_events import Sort, query_events
+    from eventcoder.store import EventStore
+
+    path = _copy(db, tmp_path, "warm.duckdb")
+    ds = dataset_params()
+    with EventStore.open_reader(path) as store:
+        expected = {(sort, page): query_events(store, ds, sort=sort, page=page, page_size=4)
+                    for sort in Sort for page in (1, 3)}
+    with _client(path, token=TOKEN) as client:
+        state = client.app.state.eventcoder
+        note = pages.warm_default_page(state.store, state.cache)
+        assert note.startswith("default page table built before serving")
+
+        def tables() -> list[str]:
+            return [r[0] for r in state.store.connection.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [pages.SCRATCH]).fetchall()]
+
+        built = tables()
+        assert len(built) == 1
+        assert pages.kept_page(ds, sort=Sort.date_desc, page=1, page_size=50, cache=state.cache) is not None
+
+        def refused(*args: object, **kwargs: object) -> None:
+            raise AssertionError("read from the joined dataset")
+
+        with monkeypatch.context() as m:
+            m.setattr(pages, "_ordered_ids", refused)
+            m.setattr(pages, "dataset_query", refused)
+            for (sort, page), want in expected.items():
+                got = client.get("/events", params={"sort": sort.value, "page": page, "page_size": 4})
+                assert got.status_code == 200 and got.json() == want, (sort, page)
+        assert tables() == built  # the same table served them all
+        event_id = expected[(Sort.date_desc, 1)]["items"][0]["event_id"]
+        r = client.post(f"/events/{event_id}/corrections", headers=AUTH, json={"action": "wrong", "author": "t"})
+        assert r.status_code == 201, r.text
+        after = client.get("/events").json()
+        assert after["total"] == expected[(Sort.date_desc, 1)]["total"] - 1
+        assert event_id not in {e["event_id"] for e in after["items"]}
+        assert len(tables()) == 1 and tables() != built  # rebuilt after the write, the warmed one dropped
+        assert pages.warm_default_page(state.store, state.cache, max_events=1).startswith(
+            "default page table not built before serving")  # over the bound: nothing built
+    empty = tmp_path / "empty.duckdb"
+    EventStore(empty).close()
+    with _client(empty) as client:
+        state = client.app.state.eventcoder
+        assert "empty store" in pages.warm_default_page(state.store, state.cache)
+        assert client.get("/health").status_code == 200
+        assert client.get("/events").json()["total"] == 0
+
+
 def test_an_event_lists_each_of_its_linked_events_with_its_first_200_members(db, tmp_path) -> None:
     """/events/{id} reads every method's linked event and members in one query: members in date
     then id order, at most 200 a linked event, methods in name order."""

@@ -83,6 +83,8 @@ def test_serve_runs_a_real_server_on_loopback(db) -> None:
             proc.kill()
             proc.wait()
     assert proc.returncode in (0, -signal.SIGINT)
+    log = proc.stderr.read().decode() if proc.stderr else ""
+    assert "default page table built before serving" in log, log  # before it listened
     from eventcoder.store import EventStore
 
     with EventStore.open_reader(db) as store:  # the server let go of the file

@@ -35,12 +35,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise EventcoderError("serve needs the server extra: pip install 'eventcoder[server]'") from exc
     from eventcoder.server.guard import default_allowed_hosts
+    from eventcoder.server.pages import warm_default_page
     from eventcoder.server.state import READER_NICE
 
     settings = _settings(args)
     token = _token(args.token_env)
     hosts = default_allowed_hosts(args.host, args.allowed_hosts)
     app = create_app(settings.db, token=token, settings=settings, allowed_hosts=hosts, reader_nice=READER_NICE)
+    state = app.state.eventcoder
+    # before listening (the first clients then find it; /health answers as soon as it listens),
+    # in this thread at its own priority: nothing else runs yet
+    print(f"eventcoder: {warm_default_page(state.store, state.cache)}", file=sys.stderr)
     mode = "read-write (bearer token required for writes)" if token else "read-only"
     print(f"eventcoder: serving {settings.db} {mode} at http://{args.host}:{args.port}/ "
           f"(API docs at /docs) for Host {', '.join(hosts)}; Ctrl-C stops", file=sys.stderr)

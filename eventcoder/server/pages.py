@@ -19,6 +19,9 @@ answer cache a page reads the store only for what no earlier page read:
   text search 70-180 ms, 10-75 ms); the query for 500 rows 60-90 ms, about 20 ms. The table takes
   about 0.7 KB a row in DuckDB's memory (30 MB for the 42k rows of 50k events) and 0.3-0.5 s to
   build; over ``ROWS_TABLE_MAX`` events it holds the sort keys alone (rows then come from the store).
+  ``eventcoder serve`` builds the default dataset's table (plain ``/events``), its order by date and
+  its first 500 rows before it listens (``warm_default_page``: 0.5-0.6 s on 50k events, 1.4 s on
+  200k; nothing on an empty store or over ``WARM_MAX_EVENTS``), so the first clients find them.
 
 Every write empties the cache (``ServerState.writing``), so a kept row, order or table is exact
 (tables of earlier writes are dropped when the next one is built).
@@ -27,6 +30,7 @@ Every write empties the cache (``ServerState.writing``), so a kept row, order or
 from __future__ import annotations
 
 import hashlib
+import time
 from array import array
 from dataclasses import dataclass
 from enum import Enum
@@ -48,6 +52,7 @@ ORDER_CACHE_MAX = 200_000
 READ_AHEAD = 500  # rows read with a page that misses: its own and those of the pages after it
 SCRATCH = "eventcoder_pages"  # the in-memory database attached to the store for ``dataset_table``
 ROWS_TABLE_MAX = 100_000  # events in the store up to which ``dataset_table`` holds rows (~70 MB)
+WARM_MAX_EVENTS = 200_000  # events up to which ``warm_default_page`` runs (1.4 s of startup on 200k)
 # A dataset row's columns that the filters (``EventFilter.where`` on aliases ``e`` and, for text,
 # ``k.link_id``) and the sorts (``order_sql`` on alias ``d``) read.
 KEY_COLUMNS: tuple[str, ...] = (
@@ -284,6 +289,23 @@ def kept_page(ds: Dataset, *, sort: Sort, page: int, page_size: int, cache: Answ
     if any(item is None for item in items):
         return None
     return _answer(ds, sort, page, page_size, len(order), items)
+
+
+def warm_default_page(store: EventStore, cache: AnswerCache, *, max_events: int = WARM_MAX_EVENTS) -> str:
+    """Build the table of the default dataset (plain ``/events``: linked, dyad, corrections
+    applied; ``dataset_table``), its order by date and the rows of its first pages, as the first
+    ``/events`` request would; for ``eventcoder serve`` before it listens. Nothing on an empty
+    store or one of more than ``max_events`` events. What was done, for the log."""
+    from eventcoder.server.params import dataset_params
+
+    row = store.connection.execute("SELECT count(*) FROM events").fetchone()
+    events = int(row[0]) if row else 0
+    if events == 0 or events > max_events:
+        return (f"default page table not built before serving: {events} events "
+                f"({'empty store' if events == 0 else f'over {max_events}'}); the first /events builds it")
+    started = time.perf_counter()
+    events_page(store, dataset_params(), sort=Sort.date_desc, page=1, page_size=50, cache=cache)
+    return f"default page table built before serving: {events} events in {time.perf_counter() - started:.2f} s"
 
 
 def _answer(ds: Dataset, sort: Sort, page: int, page_size: int, total: int, items: list[bytes]) -> bytes:
