@@ -70,6 +70,22 @@ def _inside_name(prep: Any) -> bool:
 _LED_BODIES = frozenset({"administration", "government", "regime", "cabinet"})
 
 
+def _led_by(offices: OfficeHolders, tokens: Sequence[Any], when: date) -> tuple[Actor, str] | None:
+    """A government named by its leader's surname: a proper-noun compound of the phrase's head
+    ("administration", "government", "regime", "cabinet") that is the surname of a head of state
+    or government (``OfficeHolders.leader``: in office on ``when``, else a former one of a single
+    country), as ``agent+leader:Trump``."""
+    head = max(tokens, key=lambda t: t.i)
+    if head.lemma_.lower() not in _LED_BODIES:
+        return None
+    for tok in tokens:
+        if tok.dep_ == "compound" and tok.head.i == head.i and tok.pos_ == "PROPN":
+            actor = offices.leader(tok.text, when)
+            if actor is not None:
+                return actor, f"agent+leader:{tok.text}"
+    return None
+
+
 def _norm(text: str) -> str:
     return text.lower().replace("\u2019", "'").replace("\u2018", "'")
 
@@ -149,7 +165,7 @@ class ActorResolver:
             same_role = memory.by_role(actor.country, actor.sectors)
             return (same_role, "coreference") if same_role is not None else (actor, how)
         if actor is not None and self.offices is not None and "GOV" in actor.sectors:
-            led = self._led_by(tokens, when)  # "the Trump administration", "the Modi government"
+            led = _led_by(self.offices, tokens, when)  # "the Trump administration", "the Modi government"
             if led is not None:
                 return led
         remembered = memory.by_surname(name) if name else None
@@ -172,21 +188,6 @@ class ActorResolver:
             return Actor(code=actor.code, name=label, sectors=actor.sectors, members=actor.members), how
         unknown = _unknown_name(tokens)
         return (Actor(code=None, name=unknown), "unknown") if unknown else None
-
-    def _led_by(self, tokens: Sequence[Any], when: date) -> tuple[Actor, str] | None:
-        """A government named by its leader's surname: a proper-noun compound of the phrase's head
-        ("administration", "government", "regime", "cabinet") that is the surname of a head of
-        state or government in office on ``when`` (``agent+leader:Trump``)."""
-        assert self.offices is not None
-        head = max(tokens, key=lambda t: t.i)
-        if head.lemma_.lower() not in _LED_BODIES:
-            return None
-        for tok in tokens:
-            if tok.dep_ == "compound" and tok.head.i == head.i and tok.pos_ == "PROPN":
-                actor = self.offices.leader(tok.text, when)
-                if actor is not None:
-                    return actor, f"agent+leader:{tok.text}"
-        return None
 
     def _from_hits(self, hits: list[_Hit], when: date) -> tuple[Actor | None, str]:
         sectors: list[str] = []
