@@ -148,8 +148,7 @@ def dataset_table(store: EventStore, ds: Dataset, cache: AnswerCache) -> Dataset
     def build() -> DatasetTable:
         generation = cache.generation
         name = f"{SCRATCH}.t_{generation}_{flavour}_{next(_tables)}"
-        sql, params = dataset_query(level=ds.level, method=ds.method, ordered=False,
-                                    filters=EventFilter(corrections=ds.filters.corrections))
+        sql, params = _unfiltered(ds)
         cursor = store.connection.cursor()
         try:
             cursor.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH} (READ_WRITE)")
@@ -226,6 +225,12 @@ def _page_ids(store: EventStore, ds: Dataset, sort: Sort, start: int, size: int,
     return total, ids, ids
 
 
+def _unfiltered(ds: Dataset) -> tuple[str, list[object]]:
+    """The query of every row of ``ds``'s level, method and corrections, no other filter, unordered."""
+    return dataset_query(level=ds.level, method=ds.method, ordered=False,
+                         filters=EventFilter(corrections=ds.filters.corrections))
+
+
 def _read_items(store: EventStore, ds: Dataset, ids: list[str], table: DatasetTable | None = None) -> dict[str, bytes]:
     """The table's JSON row (summary and correction in force) of each of ``ids`` in the dataset
     (from ``table`` when it holds the rows)."""
@@ -239,8 +244,7 @@ def _read_items(store: EventStore, ds: Dataset, ids: list[str], table: DatasetTa
         except duckdb.CatalogException:  # dropped since (a write)
             rows = None
     if rows is None:
-        sql, params = dataset_query(level=ds.level, method=ds.method, ordered=False,
-                                    filters=EventFilter(corrections=ds.filters.corrections))
+        sql, params = _unfiltered(ds)
         rows = store.query(f"SELECT {columns} FROM ({sql}) d WHERE d.event_id IN (SELECT unnest(?::VARCHAR[]))",
                            [*params, ids]) if ids else []
     marks = current_corrections(store, [str(r["event_id"]) for r in rows])
