@@ -12,7 +12,8 @@ port with a token. While ``--clients`` client processes (``--threads``: threads 
 of /events pages, /events?text=, /events/{id}, /series and /health), abuse threads send 100 MB
 chunked bodies without a token, oversize bodies with one (declared and chunked), series over the
 whole span and broad text searches; a second round repeats the load on the now warm server.
-Reported: status codes and p50/p95/max per endpoint, what each abuse got and how many bytes it
+Reported: status codes and p50/p95/max per endpoint and its ``SLOWEST`` slowest requests (path, seconds
+into the round when asked, milliseconds), what each abuse got and how many bytes it
 sent before the answer (the kernel's socket buffers take a few MB before any server reads), the
 server's CPU time and RSS sampled every 50 ms (psutil if installed, else /proc/PID/status), and
 the machine's load average. Targets: no 5xx, /events p95 < 500 ms, /health p95 < 50 ms, server
@@ -52,6 +53,7 @@ COUNTRIES = ("IRN", "SYR", "TUR", "RUS", "UKR", "JPN", "KOR", "KEN", "EGY", "USA
 SPAN = {"since": "2015-01-01", "until": "2035-12-31"}  # the copies' ten years, not the 9999 outlier
 SERIES = ({"by": "month", **SPAN}, {"by": "week", "dyad_source": "IRN", "dyad_target": "SYR", **SPAN},
           {"by": "month", "unit": "country", **SPAN})
+SLOWEST = 8  # the slowest requests of each endpoint reported (path, when asked, how long)
 MIX = (("/events", 30), ("/events?text", 20), ("/events/{id}", 20), ("/series", 10), ("/health", 20))
 
 
@@ -224,32 +226,38 @@ def _path(kind: str, rng: random.Random, ids: list[str]) -> str:
     return kind.split("?")[0] + "?" + urllib.parse.urlencode(query)
 
 
-def _client(port: int, ids: list[str], per_client: int, seed: int) -> list[tuple[str, int, float]]:
-    """One client: ``per_client`` requests of the mix on one keep-alive connection."""
+Result = tuple[str, int, float, str, float]  # kind, status, ms, path, seconds from the round's start to the ask
+
+
+def _client(port: int, ids: list[str], per_client: int, seed: int, zero: float) -> list[Result]:
+    """One client: ``per_client`` requests of the mix on one keep-alive connection (``zero``:
+    the round's start, ``time.time()``)."""
     rng = random.Random(seed)
     kinds = [k for k, w in MIX for _ in range(w)]
-    out: list[tuple[str, int, float]] = []
+    out: list[Result] = []
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     for _ in range(per_client):
         kind = rng.choice(kinds)
-        started = time.perf_counter()
+        path = _path(kind, rng, ids)
+        at, started = time.time() - zero, time.perf_counter()
         try:
-            status = request(port, _path(kind, rng, ids), conn)[0]
+            status = request(port, path, conn)[0]
         except (OSError, http.client.HTTPException):
             status, conn = 599, http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        out.append((kind, status, (time.perf_counter() - started) * 1000))
+        out.append((kind, status, (time.perf_counter() - started) * 1000, path, at))
     conn.close()
     return out
 
 
 def load(port: int, ids: list[str], clients: int, per_client: int, seed: int,
-         threads: bool = False) -> list[tuple[str, int, float]]:
+         threads: bool = False) -> list[Result]:
     """``clients`` clients at once, each a process of its own (as real clients are), or with
     ``threads`` a thread of this process (their timings then include waiting for this
     process's interpreter lock)."""
-    jobs = [(port, ids, per_client, seed + n) for n in range(clients)]
+    zero = time.time()
+    jobs = [(port, ids, per_client, seed + n, zero) for n in range(clients)]
     if threads:
-        results: list[tuple[str, int, float]] = []
+        results: list[Result] = []
         workers = [threading.Thread(target=lambda job=job: results.extend(_client(*job))) for job in jobs]
         for t in workers:
             t.start()
@@ -319,19 +327,21 @@ def _pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]  # type: ignore[index]
 
 
-def summarise(results: list[tuple[str, int, float]], abuses: list[tuple[str, dict[str, object]]],
+def summarise(results: list[Result], abuses: list[tuple[str, dict[str, object]]],
               rss: list[float], events: int, seconds: float) -> dict[str, object]:
     endpoints = {}
     for kind, _ in MIX:
-        times = [ms for k, _, ms in results if k == kind]
+        times = [r[2] for r in results if r[0] == kind]
         codes: dict[str, int] = {}
-        for k, status, _ in results:
-            if k == kind:
-                codes[str(status)] = codes.get(str(status), 0) + 1
+        for r in results:
+            if r[0] == kind:
+                codes[str(r[1])] = codes.get(str(r[1]), 0) + 1
         if times:
+            slowest = sorted((r for r in results if r[0] == kind), key=lambda r: -r[2])[:SLOWEST]
             endpoints[kind] = {"n": len(times), "statuses": codes, "p50_ms": round(_pct(times, 50), 1),
-                               "p95_ms": round(_pct(times, 95), 1), "max_ms": round(max(times), 1)}
-    errors = sum(1 for _, s, _ in results if s >= 500) + sum(1 for _, a in abuses if int(a["status"]) >= 500)  # type: ignore[call-overload]
+                               "p95_ms": round(_pct(times, 95), 1), "max_ms": round(max(times), 1),
+                               "slowest": [{"ms": round(r[2]), "at_s": round(r[4], 2), "path": r[3]} for r in slowest]}
+    errors = sum(1 for r in results if r[1] >= 500) + sum(1 for _, a in abuses if int(a["status"]) >= 500)  # type: ignore[call-overload]
     events_p95 = max(float(endpoints[k]["p95_ms"]) for k in ("/events", "/events?text") if k in endpoints)  # type: ignore[arg-type]
     peak = max(rss) if rss else 0.0
     targets = {"no 5xx": errors == 0, "/events p95 < 500 ms": events_p95 < 500,
@@ -349,6 +359,10 @@ def print_table(report: dict[str, object]) -> None:
     print(f"{'endpoint':<16} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  statuses")
     for kind, e in report["endpoints"].items():  # type: ignore[attr-defined]
         print(f"{kind:<16} {e['n']:>4} {e['p50_ms']:>8} {e['p95_ms']:>8} {e['max_ms']:>8}  {e['statuses']}")
+    for kind in ("/events", "/events?text"):
+        slow = report["endpoints"].get(kind, {}).get("slowest", [])[:3]  # type: ignore[attr-defined]
+        if slow:
+            print(f"slowest {kind}: " + "; ".join(f"{s['ms']} ms at {s['at_s']} s {s['path'][:60]}" for s in slow))
     print(f"\n{'abuse':<52} {'status':>6} {'seconds':>8}  sent / answer")
     for a in report["abuse"]:  # type: ignore[attr-defined]
         size = f"{a['sent_mb']} MB sent" if "sent_mb" in a else f"{a['bytes']:,} bytes back"
