@@ -43,24 +43,39 @@ def _get(url: str, headers: dict[str, str] | None = None, data: bytes | None = N
         return err.code, err.read(), dict(err.headers)
 
 
-def test_serve_runs_a_real_server_on_loopback(db) -> None:
-    port = _free_port()
+def _serve(db: Path, port: int) -> tuple[subprocess.Popen[bytes], int, bytes]:
+    """``eventcoder serve`` on ``port`` with a token: the process and its first /health answer."""
     env = {**os.environ, "EC_TEST_TOKEN": TOKEN}
     proc = subprocess.Popen(
         [sys.executable, "-m", "eventcoder", "serve", "--db", str(db), "--port", str(port), "--token-env",
          "EC_TEST_TOKEN", "--no-access-log", "--log-level", "warning"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            status, body, _ = _get(f"http://127.0.0.1:{port}/health")
+            return proc, status, body
+        except (urllib.error.URLError, ConnectionError):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise AssertionError(f"server did not start: {proc.stderr.read().decode() if proc.poll() is not None else 'timeout'}") from None
+            time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGINT)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                status, body, _ = _get(f"{base}/health")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"server did not start: {proc.stderr.read().decode() if proc.poll() is not None else 'timeout'}")
-                time.sleep(0.2)
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def test_serve_runs_a_real_server_on_loopback(db) -> None:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc, status, body = _serve(db, port)
+    try:
         assert status == 200 and json.loads(body)["read_only"] is False
         status, body, _ = _get(f"{base}/events?source=IRN&target=SYR")
         assert status == 200 and json.loads(body)["total"] == 3
@@ -76,12 +91,7 @@ def test_serve_runs_a_real_server_on_loopback(db) -> None:
         status, body, _ = _get(f"{base}/nope")
         assert status == 404 and json.loads(body)["error"]["code"] == "not_found"
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
     assert proc.returncode in (0, -signal.SIGINT)
     log = proc.stderr.read().decode() if proc.stderr else ""
     assert "default page table built before serving" in log, log  # before it listened
@@ -89,3 +99,16 @@ def test_serve_runs_a_real_server_on_loopback(db) -> None:
 
     with EventStore.open_reader(db) as store:  # the server let go of the file
         assert store.query("SELECT action, author FROM corrections") == [{"action": "confirm", "author": "process test"}]
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").is_file(), reason="reads the process's memory map (Linux)")
+def test_serve_loads_the_analysis_libraries_before_it_listens(db) -> None:
+    """Loaded by the first /series instead, pandas held the interpreter lock for 0.35 s of CPU
+    while every request in flight waited: the server has it in memory when it first answers."""
+    proc, status, _ = _serve(db, _free_port())
+    try:
+        assert status == 200  # the first request it answers
+        maps = Path(f"/proc/{proc.pid}/maps").read_text()
+        assert f"pandas{os.sep}_libs" in maps, "pandas was not loaded before the server listened"
+    finally:
+        _stop(proc)

@@ -52,6 +52,19 @@ def _analysis() -> Any:
     return analysis
 
 
+def load_analysis() -> bool:
+    """Import the analysis module and pandas now; False when pandas is not installed.
+
+    The server's startup calls it before it listens: imported by the first ``/series`` instead,
+    they took 0.35 s of one CPU holding the interpreter lock and the import lock, and every
+    request in flight waited (0.5-1.2 s in the first second of benchmarks/abuse.py's round 1)."""
+    try:
+        _analysis()
+    except ApiError:
+        return False
+    return True
+
+
 def _frame(state: ServerState, store: Any, ds: Dataset, analysis: Any) -> Any:
     """The dataset's events frame, kept until the next write: series, network and alerts over the
     same filters (a dashboard asks for several) read and build it once."""
