@@ -96,44 +96,75 @@ def end_to_end(
     published: date = DEFAULT_PUBLISHED,
 ) -> E2EScore:
     """Code the distinct sentences of ``pairs`` (or of the rows at ``rows``) and score every row."""
-    chosen = select_rows(pairs, rows)
+    return end_to_end_folds(pairs, [(rows, pipeline)], published=published)
+
+
+def end_to_end_folds(
+    pairs: Sequence[PlvPair],
+    folds: Sequence[tuple[Sequence[int] | None, Pipeline]],
+    *,
+    published: date = DEFAULT_PUBLISHED,
+) -> E2EScore:
+    """One score over folds: each fold's rows (None: all) coded by that fold's pipeline — in
+    cross-validation, one whose pair model never saw those rows."""
     started = time.perf_counter()
-    texts = list(dict.fromkeys(unmarked(p.marked_sentence) for p in chosen))
-    articles = [Article(id=stable_id("plv", text), headline="", text=text, published=published, origin="<plv>")
-                for text in texts]
-    events: dict[str, tuple[Event, ...]] = {}
+    coded: list[tuple[list[PlvPair], dict[str, tuple[Event, ...]]]] = []
     rejected = 0
-    for text, result in zip(texts, pipeline.code_articles(articles)):
-        rejected += result.rejection is not None
-        events[text] = result.events if result.rejection is None else ()
-    seconds = time.perf_counter() - started
-    return _score(chosen, events, rejected, seconds)
+    for rows, pipeline in folds:
+        chosen = select_rows(pairs, rows)
+        texts = list(dict.fromkeys(unmarked(p.marked_sentence) for p in chosen))
+        articles = [Article(id=stable_id("plv", text), headline="", text=text, published=published, origin="<plv>")
+                    for text in texts]
+        events: dict[str, tuple[Event, ...]] = {}
+        for text, result in zip(texts, pipeline.code_articles(articles)):
+            rejected += result.rejection is not None
+            events[text] = result.events if result.rejection is None else ()
+        coded.append((chosen, events))
+    return _score(coded, rejected, time.perf_counter() - started)
 
 
-def _score(pairs: Sequence[PlvPair], events: dict[str, tuple[Event, ...]], rejected: int, seconds: float) -> E2EScore:
+def fold_rows(folder: str | Path) -> list[tuple[Path, list[int]]]:
+    """The folds of ``scripts/train_classifier.py --fold-models DIR``: (model folder, held-out
+    rows) for each ``DIR/fold-K`` holding a pair model and its ``rows.txt``."""
+    root = Path(folder)
+    found = sorted((d for d in root.glob("fold-*") if (d / "rows.txt").is_file()), key=lambda d: d.name)
+    if not found:
+        raise InputError(f"{root}: no fold-K folders with a rows.txt (made by scripts/train_classifier.py --fold-models)")
+    folds = [(d, read_row_ids(d / "rows.txt")) for d in found]
+    seen: set[int] = set()
+    for d, rows in folds:
+        if seen & set(rows):
+            raise InputError(f"{d}: rows also held out by another fold")
+        seen.update(rows)
+    return folds
+
+
+def _score(coded: Sequence[tuple[Sequence[PlvPair], dict[str, tuple[Event, ...]]]], rejected: int, seconds: float) -> E2EScore:
     found: Counter[str] = Counter()
     per_root: dict[str, Counter[str]] = {}
     confusions: Counter[tuple[str, str]] = Counter()
     unusable = no_target = 0
-    for pair in pairs:
-        s_span, t_span = marked_spans(pair)
-        if s_span is None:
-            unusable += 1
-            continue
-        no_target += t_span is None
-        coded = events.get(unmarked(pair.marked_sentence), ())
-        hits = _row_hits(pair.gold_root, s_span, t_span, coded)
-        found.update(k for k, ok in hits.items() if ok)
-        found["rows"] += 1
-        found["no_event"] += not coded
-        counter = per_root.setdefault(pair.gold_root, Counter())
-        counter.update(["rows"] + [k for k in ("triple", "pair") if hits[k]])
-        if hits["pair"] and not hits["triple"]:
-            for kind in sorted({_root(e) for e in coded if _directed(e, s_span, t_span)}):
-                confusions[pair.gold_root, kind] += 1
+    for pairs, events in coded:
+        for pair in pairs:
+            s_span, t_span = marked_spans(pair)
+            if s_span is None:
+                unusable += 1
+                continue
+            no_target += t_span is None
+            predicted = events.get(unmarked(pair.marked_sentence), ())
+            hits = _row_hits(pair.gold_root, s_span, t_span, predicted)
+            found.update(k for k, ok in hits.items() if ok)
+            found["rows"] += 1
+            found["no_event"] += not predicted
+            counter = per_root.setdefault(pair.gold_root, Counter())
+            counter.update(["rows"] + [k for k in ("triple", "pair") if hits[k]])
+            if hits["pair"] and not hits["triple"]:
+                for kind in sorted({_root(e) for e in predicted if _directed(e, s_span, t_span)}):
+                    confusions[pair.gold_root, kind] += 1
+    sentences = [e for _, events in coded for e in events.values()]
     return E2EScore(
-        rows=found["rows"], unusable=unusable, no_target_rows=no_target, sentences=len(events),
-        sentences_without_event=sum(1 for e in events.values() if not e), rows_without_event=found["no_event"],
+        rows=found["rows"], unusable=unusable, no_target_rows=no_target, sentences=len(sentences),
+        sentences_without_event=sum(1 for e in sentences if not e), rows_without_event=found["no_event"],
         triple=found["triple"], pair=found["pair"], undirected=found["undirected"], source=found["source"],
         rejected=rejected, seconds=seconds,
         by_root=tuple(RootRow(r, c["rows"], c["triple"], c["pair"]) for r, c in sorted(per_root.items())),

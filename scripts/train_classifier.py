@@ -184,6 +184,8 @@ def main() -> int:
     parser.add_argument("--resume-torch", help="reuse the final weights saved by --keep-torch (skips final training)")
     parser.add_argument("--keep-torch", help="also save the final PyTorch weights here (not shipped)")
     parser.add_argument("--save-oof", help="write the out-of-fold logits (8-bit, fp32) to this .npz file")
+    parser.add_argument("--fold-models", help="keep each fold's model, as shipped, in DIR/fold-K with the 0-based PLV "
+                        "rows it never saw (rows.txt), for `eventcoder eval plv --end-to-end --fold-models DIR`")
     parser.add_argument("--no-cv", action="store_true", help="skip cross-validation (stack C from --stack-c)")
     parser.add_argument("--stack-c", type=float, default=None, help="with --no-cv: a stacked head with this C")
     parser.add_argument("--override-p", type=float, default=0.0)
@@ -236,8 +238,13 @@ def main() -> int:
                           len(labels), tokenizer=tokenizer, weights=weights, config=config)
             oof_torch[test_rows] = predict_logits(model, tokenizer, [texts[i] for i in test_rows])
             with tempfile.TemporaryDirectory() as tmp:
-                shipped_like = write_model(model, tokenizer, texts, labels, Path(tmp), 0.0, config.layers)
+                where = Path(args.fold_models) / f"fold-{k + 1}" if args.fold_models else Path(tmp)
+                shipped_like = write_model(model, tokenizer, texts, labels, where, 0.0, config.layers)
                 oof[test_rows] = shipped_like.logits([pairs[i].marked_sentence for i in test_rows])
+                if args.fold_models:
+                    (where / "rows.txt").write_text(
+                        f"# PLV rows held out of this fold's training ({Path(args.plv).name}, seed {args.seed})\n"
+                        + "\n".join(str(int(i)) for i in test_rows) + "\n", encoding="utf-8")
             gold_k = [labels[i] for i in y[test_rows]]
             print(f"fold {k + 1}/{len(folds)}: {time.perf_counter() - started:.0f}s, macro-F1 fp32 "
                   f"{score(gold_k, [labels[i] for i in oof_torch[test_rows].argmax(1)]).macro_f1:.3f}, 8-bit "

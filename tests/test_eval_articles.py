@@ -257,3 +257,52 @@ def test_end_to_end_on_plv_rows_through_the_cli(pipeline, monkeypatch, capsys, t
     assert main(["eval", "plv", str(PLV), "--end-to-end", "--ids", str(ids), "--limit", "5"]) == 0
     out = capsys.readouterr().out
     assert "triple found (source, target, type)" in out and "rows 5 scored" in out
+
+
+def _fold(root: Path, name: str, rows: list[int]) -> Path:
+    """A fold folder as scripts/train_classifier.py --fold-models writes it: the (here: shipped) pair model and its rows."""
+    from eventcoder.learned.pair_model import GRAPH, META, TOKENIZER, shipped_model_dir
+
+    folder = root / name
+    folder.mkdir(parents=True)
+    for part in (GRAPH, META, TOKENIZER):
+        (folder / part).symlink_to(shipped_model_dir() / part)
+    (folder / "rows.txt").write_text("# held out\n" + "\n".join(map(str, rows)) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_end_to_end_cross_validated_codes_each_fold_with_its_own_model(pipeline, monkeypatch, tmp_path: Path):
+    from eventcoder.errors import InputError, ResourceError
+    from eventcoder.eval_plv_e2e import end_to_end, end_to_end_folds, fold_rows
+    from eventcoder.learned.coders import score_plv_end_to_end
+
+    pairs = [
+        _pair("<s>Russia</s> accused <t>Ukraine</t> of shelling the nuclear plant on Monday.", "ACCUSE"),
+        _pair("<t>Russia</t> accused <s>Ukraine</s> of shelling the nuclear plant on Monday.", "ACCUSE"),
+        _pair("<s>Russia</s> accused <t>Ukraine</t> of shelling the nuclear plant on Monday.", "ASSAULT"),
+        _pair("<s>The weather</s> was sunny in <t>Paris</t>.", "CONSULT"),
+    ]
+    whole = end_to_end(pairs, pipeline)
+    split = end_to_end_folds(pairs, [([0, 3], pipeline), ([1, 2], pipeline)])
+    # the same model in every fold scores as one run; a sentence in two folds is coded in each
+    assert (split.rows, split.triple, split.pair, split.undirected) == (whole.rows, whole.triple, whole.pair, whole.undirected)
+    assert split.sentences == 3 and split.by_root == whole.by_root
+
+    _fold(tmp_path / "cv", "fold-1", [0, 3])
+    _fold(tmp_path / "cv", "fold-2", [1, 2])
+    assert [rows for _, rows in fold_rows(tmp_path / "cv")] == [[0, 3], [1, 2]]
+    monkeypatch.setattr("eventcoder.pipeline.Pipeline", lambda settings=None: pipeline)
+    cv = score_plv_end_to_end(pairs, fold_models=str(tmp_path / "cv"))
+    assert (cv.rows, cv.triple, cv.pair) == (4, 1, 2)
+
+    _fold(tmp_path / "overlap", "fold-1", [0, 1])
+    _fold(tmp_path / "overlap", "fold-2", [1, 2])
+    with pytest.raises(InputError, match="another fold"):
+        fold_rows(tmp_path / "overlap")
+    with pytest.raises(InputError, match="no fold-K"):
+        fold_rows(tmp_path)
+    bad = _fold(tmp_path / "bad", "fold-1", [0, 1, 2, 3])
+    (bad / "pair_coder.json").unlink()
+    (bad / "pair_coder.json").write_text('{"labels": ["ACCUSE"], "sha256": "0"}', encoding="utf-8")
+    with pytest.raises(ResourceError):  # each fold's own model is loaded (and checked)
+        score_plv_end_to_end(pairs, fold_models=str(tmp_path / "bad"))

@@ -44,6 +44,9 @@ def add_plv_arguments(parser: argparse.ArgumentParser) -> None:
                              "the marked (source, target, root) is found")
     parser.add_argument("--limit", type=int, help="score only the first N rows (after --ids)")
     parser.add_argument("--ids", metavar="FILE", help="score only these 0-based row indexes (whitespace/comma separated)")
+    parser.add_argument("--fold-models", metavar="DIR",
+                        help="with --end-to-end: cross-validate — code each fold's rows with the pair model of "
+                             "DIR/fold-K, which never saw them (made by scripts/train_classifier.py --fold-models DIR)")
     parser.add_argument("--published", default="2020-01-01",
                         help="with --end-to-end: publication date of every sentence (default 2020-01-01)")
     parser.set_defaults(handler=cmd_eval_plv)
@@ -87,18 +90,23 @@ def cmd_eval_petrarch(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_plv(args: argparse.Namespace) -> int:
+    from eventcoder.errors import ConfigError
     from eventcoder.eval_plv_e2e import format_e2e, read_row_ids, select_rows
     from eventcoder.learned.coders import score_plv, score_plv_end_to_end
     from eventcoder.learned.metrics import format_scores
     from eventcoder.learned.plv import read_plv
 
+    if args.fold_models and (args.ids or args.limit or not args.end_to_end):
+        raise ConfigError("--fold-models goes with --end-to-end on the whole file the folds were drawn from (no --ids or --limit)")
     pairs = select_rows(read_plv(args.file), read_row_ids(args.ids) if args.ids else None, args.limit)
     if not pairs:
         print(f"{args.file}: no rows")
         return 1
     if args.end_to_end:
-        e2e = score_plv_end_to_end(pairs, coder=args.coder, published=args.published, settings=settings_of(args))
-        print(format_e2e(e2e, title=f"{args.file} — {args.coder} coder"))
+        e2e = score_plv_end_to_end(pairs, coder=args.coder, published=args.published, settings=settings_of(args),
+                                   fold_models=args.fold_models)
+        how = f"{args.coder} coder" + (f", pair model of each fold's CV model in {args.fold_models}" if args.fold_models else "")
+        print(format_e2e(e2e, title=f"{args.file} — {how}"))
         return 0
     result = score_plv(pairs, coder=args.coder, fallback=args.fallback)
     print(format_scores(result.scores, title=f"{args.file} — {args.coder} coder", pairs_per_second=result.pairs_per_second))

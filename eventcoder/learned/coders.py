@@ -82,11 +82,18 @@ def score_plv(pairs: Sequence[PlvPair], *, coder: str = "combined", fallback: st
 
 
 def score_plv_end_to_end(pairs: Sequence[PlvPair], *, coder: str = "combined", published: str = "2020-01-01",
-                         settings: Settings | None = None) -> E2EScore:
-    """Code each pair's raw sentence (published on ``published``) with the whole Pipeline and score it."""
-    from ..eval_plv_e2e import end_to_end
+                         settings: Settings | None = None, fold_models: str | None = None) -> E2EScore:
+    """Code each pair's raw sentence (published on ``published``) with the whole Pipeline and score it.
+
+    ``fold_models``: a folder made by ``scripts/train_classifier.py --fold-models``; each fold's
+    rows are then coded with that fold's pair model, which never saw them (cross-validation), and
+    ``pairs`` must be the whole file the folds were drawn from."""
+    from dataclasses import replace
+
+    from ..eval_plv_e2e import end_to_end, end_to_end_folds, fold_rows
     from ..pipeline import Pipeline
     from ..settings import Settings
+    from .combine import CombinedCoder
 
     if coder == "learned":
         raise ConfigError("--end-to-end codes with the Pipeline: use --coder combined (default) or dictionary")
@@ -95,4 +102,10 @@ def score_plv_end_to_end(pairs: Sequence[PlvPair], *, coder: str = "combined", p
     except ValueError as exc:
         raise ConfigError(f"--published {published!r} is not an ISO date (YYYY-MM-DD)") from exc
     pipeline = Pipeline((settings or Settings()).override(coder=coder))
-    return end_to_end(pairs, pipeline, published=day)
+    if fold_models is None:
+        return end_to_end(pairs, pipeline, published=day)
+    if coder != "combined":
+        raise ConfigError("--fold-models replaces the pair model: use --coder combined")
+    folds = fold_rows(fold_models)
+    return end_to_end_folds(pairs, [(rows, replace(pipeline, combined=CombinedCoder.load(folder, threads=pipeline.settings.learned_threads)))
+                                    for folder, rows in folds], published=day)
