@@ -717,6 +717,98 @@ def test_an_event_lists_each_of_its_linked_events_with_its_first_200_members(db,
     assert len(expected["dyad"]) == 200 and len(expected["other"]) == 11
 
 
+def test_an_events_answer_is_read_by_index_and_equals_the_answer_from_the_store_tables(db, tmp_path,
+                                                                                     monkeypatch) -> None:
+    """/events/{id} reads an event's mentions, linked events and members from lookup tables with
+    one-column indexes (``detail.event_lookups``; DuckDB reads the store's two- and three-column
+    keys by scanning), and the correction in force from the event's history. Every event's answer
+    equals the one read from the store's tables: corrections changed, retracted, confirmed and
+    wrong, a linked event of 250 members, a second linking method, a member and a mention whose
+    article is gone. A write rebuilds the tables; over the bound there are none."""
+    import eventcoder.server.detail as detail
+    from eventcoder.server.pages import SCRATCH
+    from eventcoder.server.rows import correction_full
+    from eventcoder.store import EventStore
+    from eventcoder.store.corrections import current_corrections
+
+    path = _copy(db, tmp_path, "detail.duckdb")
+    one = "(SELECT min(event_id) FROM event_links WHERE method = 'dyad')"
+    _sql(path,
+         f"INSERT INTO events SELECT e.* REPLACE (e.event_id || '-' || lpad(r.i::VARCHAR, 3, '0') AS event_id, "
+         f"e.event_date + CAST(r.i % 7 AS INTEGER) AS event_date) FROM events e, range(250) r(i) WHERE e.event_id = {one}",
+         f"INSERT INTO event_links SELECT 'dyad', e.event_id, (SELECT link_id FROM event_links WHERE event_id = {one}) "
+         f"FROM events e WHERE starts_with(e.event_id, {one} || '-')",
+         f"INSERT INTO linked_events SELECT k.* REPLACE ('other' AS method) FROM linked_events k JOIN event_links l "
+         f"USING (method, link_id) WHERE l.event_id = {one}",
+         f"INSERT INTO event_links SELECT 'other', e.event_id, l.link_id FROM events e, event_links l "
+         f"WHERE l.event_id = {one} AND (e.event_id = {one} OR e.event_id LIKE {one} || '-00%') AND l.method = 'dyad'",
+         # a member and a mention whose article is not stored: left out by both reads
+         f"INSERT INTO events SELECT e.* REPLACE ('gone-1' AS event_id, 'no-such-article' AS article_id, "
+         f"DATE '1990-01-01' AS event_date) FROM events e WHERE e.event_id = {one}",
+         f"INSERT INTO event_links SELECT 'other', 'gone-1', link_id FROM event_links WHERE method = 'other' "
+         f"AND event_id = {one}",
+         f"INSERT INTO event_mentions SELECT m.* REPLACE ('no-such-article' AS article_id) FROM event_mentions m "
+         f"WHERE m.event_id = {one}")
+    with EventStore.open_reader(path) as store:
+        event_ids = [str(r["event_id"]) for r in store.query("SELECT event_id FROM events ORDER BY event_id")]
+        linked = str(store.query(f"SELECT {one} AS e")[0]["e"])
+    corrections = {event_ids[1]: [{"action": "change", "changes": {"cameo_code": "040"}}, {"action": "retract"}],
+                   event_ids[2]: [{"action": "wrong"}],
+                   event_ids[3]: [{"action": "change", "changes": {"source_code": "ZZZ", "source_name": "Z"}}],
+                   event_ids[4]: [{"action": "change", "changes": {"cameo_code": "040"}}, {"action": "confirm"}]}
+    with _client(path, token=TOKEN) as client:
+        for event_id, bodies in corrections.items():
+            for body in bodies:
+                assert client.post(f"/events/{event_id}/corrections", json={"author": "t", **body},
+                                   headers=AUTH).status_code == 201
+    with monkeypatch.context() as m:
+        m.setattr(detail, "event_lookups", lambda *args, **kwargs: None)
+        with _client(path) as client:
+            expected = {i: client.get(f"/events/{i}").json() for i in event_ids}
+    with EventStore.open_reader(path) as store:
+        in_force = current_corrections(store, list(corrections))
+    members = {k["method"]: k["members"] for k in expected[linked]["linked"]}
+    assert len(members["dyad"]) == 200 and len(members["other"]) == 11
+    assert "gone-1" not in {e["event_id"] for e in members["other"]}
+    assert expected[linked]["mentions"] and "no-such-article" not in {x["article_id"] for x in expected[linked]["mentions"]}
+
+    with _client(path, token=TOKEN) as client:
+        state = client.app.state.eventcoder
+        with monkeypatch.context() as m:  # the store's tables are not read
+            m.setattr(detail, "_LINKED_SQL", "SELECT error('read the store tables')")
+            m.setattr(detail, "_MENTIONS_SQL", "SELECT error('read the store tables')")
+            for event_id, want in expected.items():
+                got = client.get(f"/events/{event_id}")
+                assert got.status_code == 200 and got.json() == want, event_id
+            for event_id in corrections:
+                row = in_force.get(event_id)
+                assert expected[event_id]["correction"] == (json.loads(json.dumps(correction_full(row), default=str))
+                                                             if row else None)
+            assert client.get("/events/no-such-event").status_code == 404
+        lookups = state.cache.peek("lookups")
+        assert isinstance(lookups, detail.EventLookups)
+
+        def tables() -> set[str]:
+            return {f"{SCRATCH}.{r[0]}" for r in state.store.connection.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [SCRATCH]).fetchall()}
+
+        assert {lookups.heads, lookups.members, lookups.mentions} <= tables()
+        target = event_ids[5]
+        assert client.post(f"/events/{target}/corrections", json={"author": "t", "action": "wrong"},
+                           headers=AUTH).status_code == 201
+        after = client.get(f"/events/{target}").json()
+        assert after["correction"]["action"] == "wrong" and after["history"][-1]["action"] == "wrong"
+        rebuilt = state.cache.peek("lookups")
+        assert rebuilt != lookups and {rebuilt.heads, rebuilt.members, rebuilt.mentions} <= tables()
+        assert not {lookups.heads, lookups.members, lookups.mentions} & tables()  # the old ones dropped
+        with state.reading() as store:
+            assert detail.event_lookups(store, state.cache, max_events=1) is rebuilt  # kept until a write
+        state.cache.invalidate()
+        with state.reading() as store:
+            assert detail.event_lookups(store, state.cache, max_events=1) is None  # over the bound
+        assert client.get(f"/events/{linked}").json() == expected[linked]
+
+
 def test_analyses_over_the_same_filters_build_one_events_frame_until_a_write(db, tmp_path, monkeypatch) -> None:
     from eventcoder import analysis
 

@@ -139,25 +139,32 @@ class DatasetTable:
     rows: bool
 
 
+def scratch_table(cursor: duckdb.DuckDBPyConnection, generation: int, kind: str) -> str:
+    """A new name for a table of ``kind`` (any text) in ``SCRATCH`` (attached first), made while
+    the store is at ``generation``; the tables of earlier generations, and this kind's of this
+    one (built again after leaving the cache), are dropped first."""
+    flavour = hashlib.md5(kind.encode()).hexdigest()[:12]
+    cursor.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH} (READ_WRITE)")
+    for (old,) in cursor.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?",
+                                 [SCRATCH]).fetchall():
+        _, made, other, _ = str(old).split("_")
+        if int(made) < generation or (other == flavour and int(made) == generation):
+            # out of date, or this kind's that left the cache (a newer write's stays)
+            cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}.{old}")
+    return f"{SCRATCH}.t_{generation}_{flavour}_{next(_tables)}"
+
+
 def dataset_table(store: EventStore, ds: Dataset, cache: AnswerCache) -> DatasetTable:
     """The table of ``ds``'s level, method and corrections (no other filter), built on first use
     and kept until the next write; building one drops those of earlier writes."""
     key = f"table\x00{ds.level}\x00{ds.method}\x00{ds.filters.corrections}"
-    flavour = hashlib.md5(key.encode()).hexdigest()[:12]
 
     def build() -> DatasetTable:
         generation = cache.generation
-        name = f"{SCRATCH}.t_{generation}_{flavour}_{next(_tables)}"
         sql, params = _unfiltered(ds)
         cursor = store.connection.cursor()
         try:
-            cursor.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH} (READ_WRITE)")
-            for (old,) in cursor.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?",
-                                         [SCRATCH]).fetchall():
-                _, made, kind, _ = str(old).split("_")
-                if int(made) < generation or (kind == flavour and int(made) == generation):
-                    # out of date, or this one's that left the cache (a newer write's stays)
-                    cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}.{old}")
+            name = scratch_table(cursor, generation, key)
             events = cursor.execute("SELECT count(*) FROM events").fetchone()
             rows = bool(events) and int(events[0]) <= ROWS_TABLE_MAX  # type: ignore[index]
             columns = dict.fromkeys([*KEY_COLUMNS, *(SUMMARY_COLUMNS if rows else ())])
