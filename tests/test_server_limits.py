@@ -585,19 +585,26 @@ def test_orders_and_rows_from_the_dataset_table_equal_those_of_the_joined_datase
     assert any(p["items"] and p["items"][0]["correction"] for p in plain.values())  # corrections shown
 
 
+def _page_tables(state) -> list[str]:
+    """The tables of the scratch database but for the lookups of /events/{id} (built at startup)."""
+    from eventcoder.server.pages import SCRATCH
+
+    lookups = state.cache.peek("lookups")
+    theirs = {n.rsplit(".", 1)[1] for n in (lookups.heads, lookups.members, lookups.mentions)} if lookups else set()
+    return [r[0] for r in state.store.connection.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [SCRATCH]).fetchall() if r[0] not in theirs]
+
+
 def test_the_dataset_table_follows_writes_and_pages_need_no_reader_when_kept(db, tmp_path, monkeypatch) -> None:
     """A write drops the kept tables: the next page sorts the corrected values, and the table it
     builds replaces those of earlier writes. A page whose order and rows are kept is answered
     without a reader (no slot taken, no store read)."""
-    from eventcoder.server.pages import SCRATCH
-
     path = _copy(db, tmp_path, "table.duckdb")
     with _client(path, token=TOKEN) as client:
         state = client.app.state.eventcoder
 
         def tables() -> list[str]:
-            return [r[0] for r in state.store.connection.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [SCRATCH]).fetchall()]
+            return _page_tables(state)
 
         lowest = client.get("/events", params={"sort": "goldstein", "page_size": 1}).json()["items"][0]
         built = tables()
@@ -644,8 +651,7 @@ def test_the_default_page_table_is_built_before_serving_and_pages_equal_the_join
         assert note.startswith("default page table built before serving")
 
         def tables() -> list[str]:
-            return [r[0] for r in state.store.connection.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [pages.SCRATCH]).fetchall()]
+            return _page_tables(state)
 
         built = tables()
         assert len(built) == 1
@@ -720,8 +726,9 @@ def test_an_event_lists_each_of_its_linked_events_with_its_first_200_members(db,
 def test_an_events_answer_is_read_by_index_and_equals_the_answer_from_the_store_tables(db, tmp_path,
                                                                                      monkeypatch) -> None:
     """/events/{id} reads an event's mentions, linked events and members from lookup tables with
-    one-column indexes (``detail.event_lookups``; DuckDB reads the store's two- and three-column
-    keys by scanning), and the correction in force from the event's history. Every event's answer
+    one-column indexes (``detail.event_lookups``, built at the server's startup; DuckDB reads the
+    store's two- and three-column keys by scanning), and the correction in force from the event's
+    history. Every event's answer
     equals the one read from the store's tables: corrections changed, retracted, confirmed and
     wrong, a linked event of 250 members, a second linking method, a member and a mention whose
     article is gone. A write rebuilds the tables; over the bound there are none."""
@@ -774,6 +781,8 @@ def test_an_events_answer_is_read_by_index_and_equals_the_answer_from_the_store_
 
     with _client(path, token=TOKEN) as client:
         state = client.app.state.eventcoder
+        lookups = state.cache.peek("lookups")
+        assert isinstance(lookups, detail.EventLookups)  # built at startup, before any request
         with monkeypatch.context() as m:  # the store's tables are not read
             m.setattr(detail, "_LINKED_SQL", "SELECT error('read the store tables')")
             m.setattr(detail, "_MENTIONS_SQL", "SELECT error('read the store tables')")
@@ -785,8 +794,7 @@ def test_an_events_answer_is_read_by_index_and_equals_the_answer_from_the_store_
                 assert expected[event_id]["correction"] == (json.loads(json.dumps(correction_full(row), default=str))
                                                              if row else None)
             assert client.get("/events/no-such-event").status_code == 404
-        lookups = state.cache.peek("lookups")
-        assert isinstance(lookups, detail.EventLookups)
+        assert state.cache.peek("lookups") is lookups
 
         def tables() -> set[str]:
             return {f"{SCRATCH}.{r[0]}" for r in state.store.connection.execute(

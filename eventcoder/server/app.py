@@ -50,10 +50,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 def _lifespan(state: ServerState) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from eventcoder.server.detail import event_lookups
         from eventcoder.server.routes_analysis import load_analysis
 
         state.open()
-        load_analysis()  # before the server listens (uvicorn starts the lifespan first), not in a request
+        # before the server listens (uvicorn starts the lifespan first), not in its first requests
+        load_analysis()
+        if state.store is not None:
+            event_lookups(state.store, state.cache)
         try:
             yield
         finally:
@@ -90,8 +94,9 @@ def create_app(
 ) -> FastAPI:
     """The eventcoder API + dashboard over the store at ``db_path``.
 
-    Its startup (the lifespan, which uvicorn runs before it listens) opens the store and loads
-    the analysis libraries (``routes_analysis.load_analysis``), so no request waits for them.
+    Its startup (the lifespan, which uvicorn runs before it listens) opens the store, loads the
+    analysis libraries (``routes_analysis.load_analysis``) and builds the lookup tables of
+    ``/events/{id}`` (``detail.event_lookups``), so no request waits for them.
     ``token`` enables the write endpoints (bearer auth); None keeps the server read-only.
     ``pipeline_factory`` builds the coding Pipeline on the first ``POST /articles`` (default:
     ``Pipeline(settings=settings)``); it is reused afterwards. ``allowed_hosts`` lists the
