@@ -123,11 +123,17 @@ def _ordered_ids(store: EventStore, sql: str, params: list[object], sort: Sort) 
     kept whole, to tell a complete order from a cut one)."""
     cursor = store.connection.cursor()
     try:
-        rows = cursor.execute(f"SELECT d.event_id FROM ({sql}) d ORDER BY {order_sql(sort)} LIMIT ?",
-                              [*params, ORDER_CACHE_MAX + 1]).fetchall()
+        return _id_order(cursor.execute(f"SELECT d.event_id FROM ({sql}) d ORDER BY {order_sql(sort)} LIMIT ?",
+                                        [*params, ORDER_CACHE_MAX + 1]))
     finally:
         cursor.close()
-    return IdOrder.of([str(r[0]) for r in rows])
+
+
+def _id_order(result: duckdb.DuckDBPyConnection) -> IdOrder:
+    """The ids of ``result`` (one VARCHAR column), fetched as one numpy column: a third less CPU
+    than a tuple a row (42k ids: 19 instead of 29 ms with the query), most of it holding the GIL."""
+    (ids,) = result.fetchnumpy().values()
+    return IdOrder.of([str(i) for i in ids.tolist()])
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,13 +192,12 @@ def _ordered_ids_from_table(store: EventStore, ds: Dataset, sort: Sort, cache: A
     # a text search reads the linked event's id as k.link_id: the row is ``k`` too (costs 10 ms on 50k)
     link = ", LATERAL (SELECT e.link_id AS link_id) k" if ds.filters.text else ""
     try:
-        rows = cursor.execute(f"SELECT d.event_id FROM (SELECT e.* FROM {table.name} e{link}{where}) d "
-                              f"ORDER BY {order_sql(sort)} LIMIT ?", [*params, ORDER_CACHE_MAX + 1]).fetchall()
+        return _id_order(cursor.execute(f"SELECT d.event_id FROM (SELECT e.* FROM {table.name} e{link}{where}) d "
+                                        f"ORDER BY {order_sql(sort)} LIMIT ?", [*params, ORDER_CACHE_MAX + 1]))
     except (duckdb.CatalogException, duckdb.BinderException):  # dropped since (a write), or a filter on
         return None  # a column the table lacks
     finally:
         cursor.close()
-    return IdOrder.of([str(r[0]) for r in rows])
 
 
 def _order(store: EventStore, ds: Dataset, sort: Sort, cache: AnswerCache) -> IdOrder:
