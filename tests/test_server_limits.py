@@ -631,10 +631,11 @@ def test_the_dataset_table_follows_writes_and_pages_need_no_reader_when_kept(db,
 
 def test_the_default_page_table_is_built_before_serving_and_pages_equal_the_joined_dataset(db, tmp_path,
                                                                                          monkeypatch) -> None:
-    """``eventcoder serve`` builds the default dataset's table, order and first rows before it
-    listens (``warm_default_page``): the first /events pages then read no joined dataset and
-    equal the pages read from it without a cache; a write still rebuilds the table. An empty
-    store, or one over the bound, starts without it and answers."""
+    """``eventcoder serve`` builds the default dataset's table, its order and first rows in every
+    sort before it listens (``warm_default_page``; by date only over ``WARM_SORTS_MAX_EVENTS``):
+    the first /events pages then read no joined dataset and equal the pages read from it without
+    a cache; a write still rebuilds the table. An empty store, or one over the bound, starts
+    without it and answers."""
     import eventcoder.server.pages as pages
     from eventcoder.server.params import dataset_params
     from eventcoder.server.routes_events import Sort, query_events
@@ -648,7 +649,9 @@ def test_the_default_page_table_is_built_before_serving_and_pages_equal_the_join
     with _client(path, token=TOKEN) as client:
         state = client.app.state.eventcoder
         note = pages.warm_default_page(state.store, state.cache)
-        assert note.startswith("default page table built before serving")
+        assert note.startswith("default page table built before serving") and f"{len(Sort)} sorts" in note
+        for sort in Sort:  # the first page of every sort is kept
+            assert pages.kept_page(ds, sort=sort, page=1, page_size=50, cache=state.cache) is not None, sort
 
         def tables() -> list[str]:
             return _page_tables(state)
@@ -676,6 +679,10 @@ def test_the_default_page_table_is_built_before_serving_and_pages_equal_the_join
         assert len(tables()) == 1 and tables() != built  # rebuilt after the write, the warmed one dropped
         assert pages.warm_default_page(state.store, state.cache, max_events=1).startswith(
             "default page table not built before serving")  # over the bound: nothing built
+        state.cache.invalidate()
+        assert "1 sort in" in pages.warm_default_page(state.store, state.cache, all_sorts_max=1)
+        assert pages.kept_page(ds, sort=Sort.date_desc, page=1, page_size=50, cache=state.cache) is not None
+        assert pages.kept_page(ds, sort=Sort.goldstein, page=1, page_size=50, cache=state.cache) is None
     empty = tmp_path / "empty.duckdb"
     EventStore(empty).close()
     with _client(empty) as client:
