@@ -892,3 +892,26 @@ def test_serve_lowers_the_priority_of_store_readers_and_not_the_event_loop(db, t
     t.start()
     t.join()
     assert seen == [min(19, base + 3)]
+
+
+def test_the_load_benchmark_reports_the_slowest_requests_of_each_endpoint(db, tmp_path) -> None:
+    """benchmarks/abuse.py on a real server (a small load and abuse): per endpoint, its slowest
+    requests with their path, when in the round they were asked and how long they took."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "abuse.py"), "--db", str(_copy(db, tmp_path, "bench.duckdb")),
+         "--clients", "2", "--requests", "10", "--body-mb", "1", "--rounds", "1", "--json"],
+        capture_output=True, text=True, timeout=300, cwd=root)
+    assert done.returncode in (0, 1), done.stderr  # 1: a target missed on a busy machine
+    (report,) = json.loads(done.stdout)
+    assert sum(e["n"] for e in report["endpoints"].values()) == 20
+    for kind, endpoint in report["endpoints"].items():
+        slowest = endpoint["slowest"]
+        assert 1 <= len(slowest) <= min(8, endpoint["n"])
+        assert [s["ms"] for s in slowest] == sorted((s["ms"] for s in slowest), reverse=True)
+        assert slowest[0]["ms"] == round(endpoint["max_ms"])
+        prefix = {"/events": "/events?page=", "/events?text": "/events?text=", "/events/{id}": "/events/"}.get(kind, kind)
+        assert all(s["path"].startswith(prefix) and 0 <= s["at_s"] < report["seconds"] + 1 for s in slowest), slowest
