@@ -585,26 +585,19 @@ def test_orders_and_rows_from_the_dataset_table_equal_those_of_the_joined_datase
     assert any(p["items"] and p["items"][0]["correction"] for p in plain.values())  # corrections shown
 
 
-def _page_tables(state) -> list[str]:
-    """The tables of the scratch database but for the lookups of /events/{id} (built at startup)."""
-    from eventcoder.server.pages import SCRATCH
-
-    lookups = state.cache.peek("lookups")
-    theirs = {n.rsplit(".", 1)[1] for n in (lookups.heads, lookups.members, lookups.mentions)} if lookups else set()
-    return [r[0] for r in state.store.connection.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [SCRATCH]).fetchall() if r[0] not in theirs]
-
-
 def test_the_dataset_table_follows_writes_and_pages_need_no_reader_when_kept(db, tmp_path, monkeypatch) -> None:
     """A write drops the kept tables: the next page sorts the corrected values, and the table it
     builds replaces those of earlier writes. A page whose order and rows are kept is answered
     without a reader (no slot taken, no store read)."""
+    from eventcoder.server.pages import SCRATCH
+
     path = _copy(db, tmp_path, "table.duckdb")
     with _client(path, token=TOKEN) as client:
         state = client.app.state.eventcoder
 
         def tables() -> list[str]:
-            return _page_tables(state)
+            return [r[0] for r in state.store.connection.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [SCRATCH]).fetchall()]
 
         lowest = client.get("/events", params={"sort": "goldstein", "page_size": 1}).json()["items"][0]
         built = tables()
@@ -654,7 +647,8 @@ def test_the_default_page_table_is_built_before_serving_and_pages_equal_the_join
             assert pages.kept_page(ds, sort=sort, page=1, page_size=50, cache=state.cache) is not None, sort
 
         def tables() -> list[str]:
-            return _page_tables(state)
+            return [r[0] for r in state.store.connection.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [pages.SCRATCH]).fetchall()]
 
         built = tables()
         assert len(built) == 1
@@ -738,9 +732,9 @@ def test_an_events_answer_is_read_by_index_and_equals_the_answer_from_the_store_
     history. Every event's answer
     equals the one read from the store's tables: corrections changed, retracted, confirmed and
     wrong, a linked event of 250 members, a second linking method, a member and a mention whose
-    article is gone. A write rebuilds the tables; over the bound there are none."""
+    article is gone. A correction keeps the tables, any other write has them rebuilt; over the
+    bound there are none."""
     import eventcoder.server.detail as detail
-    from eventcoder.server.pages import SCRATCH
     from eventcoder.server.rows import correction_full
     from eventcoder.store import EventStore
     from eventcoder.store.corrections import current_corrections
@@ -804,18 +798,23 @@ def test_an_events_answer_is_read_by_index_and_equals_the_answer_from_the_store_
         assert state.cache.peek("lookups") is lookups
 
         def tables() -> set[str]:
-            return {f"{SCRATCH}.{r[0]}" for r in state.store.connection.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [SCRATCH]).fetchall()}
+            return {f"{detail.LOOKUPS}.{r[0]}" for r in state.store.connection.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [detail.LOOKUPS]).fetchall()}
 
-        assert {lookups.heads, lookups.members, lookups.mentions} <= tables()
+        assert tables() == {lookups.heads, lookups.members, lookups.mentions}
         target = event_ids[5]
         assert client.post(f"/events/{target}/corrections", json={"author": "t", "action": "wrong"},
                            headers=AUTH).status_code == 201
         after = client.get(f"/events/{target}").json()
         assert after["correction"]["action"] == "wrong" and after["history"][-1]["action"] == "wrong"
+        assert after["linked"] == expected[target]["linked"] and after["mentions"] == expected[target]["mentions"]
+        assert state.cache.peek("lookups") is lookups  # a correction changes none of the tables they copy
+        with state.writing():  # any other write (as POST /articles) drops them
+            pass
+        assert state.cache.peek("lookups") is None
+        assert client.get(f"/events/{linked}").json() == expected[linked]
         rebuilt = state.cache.peek("lookups")
-        assert rebuilt != lookups and {rebuilt.heads, rebuilt.members, rebuilt.mentions} <= tables()
-        assert not {lookups.heads, lookups.members, lookups.mentions} & tables()  # the old ones dropped
+        assert rebuilt != lookups and tables() == {rebuilt.heads, rebuilt.members, rebuilt.mentions}  # old dropped
         with state.reading() as store:
             assert detail.event_lookups(store, state.cache, max_events=1) is rebuilt  # kept until a write
         state.cache.invalidate()

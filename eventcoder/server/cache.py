@@ -45,12 +45,15 @@ class AnswerCache:
         self._lock = threading.Lock()
         self._flights: dict[str, threading.Lock] = {}
 
-    def invalidate(self) -> None:
-        """The store changed: forget everything (answers being computed are not kept)."""
+    def invalidate(self, keep: tuple[str, ...] = ()) -> None:
+        """The store changed: forget everything but the values of ``keep`` (keys the change
+        cannot have touched; answers being computed are not kept)."""
         with self._lock:
             self.generation += 1
+            kept = [(k, self._entries[k]) for k in keep if k in self._entries]
             self._entries.clear()
-            self._bytes = 0
+            self._entries.update(kept)
+            self._bytes = sum(size for _, size in self._entries.values())
 
     def _lookup(self, key: str) -> tuple[bool, Any]:
         with self._lock:

@@ -5,11 +5,13 @@ DuckDB reads a row by an index only through a one-column index; the keys of ``ev
 ``linked_events`` (method, link_id) have two or three, so every read of them by event or link
 scanned its whole table: on 50k events 4-6 ms for the mentions and 16 ms for the linked events
 with their members (one query, whose joins scanned ``events`` and ``articles`` too), two thirds
-of the ~30 ms of CPU an event's answer cost. ``event_lookups`` copies what these reads need, once
-per write (the answer cache's generation), into tables of the in-memory database the pages use
-(``pages.SCRATCH``), each with one-column indexes: 0.2-0.3 s and ~30 MB for 50k events, nothing
-over ``LOOKUP_MAX_EVENTS``. Then each read is a point read of ~0.5-1 ms. Without the tables (over
-the bound, or dropped by a write meanwhile) the same answers come from the store's tables.
+of the ~30 ms of CPU an event's answer cost. ``event_lookups`` copies what these reads need into
+tables of an in-memory database attached to the store's (``LOOKUPS``), each with a one-column
+index: 0.15-0.2 s and ~31 MB for 50k events, nothing over ``LOOKUP_MAX_EVENTS``. Then each read
+is a point read of ~0.5-1 ms. The server builds them at startup; a write drops them with the
+answer cache (``ServerState.writing``) but for a correction, which changes none of the tables they
+copy, and the next ``/events/{id}`` builds them again. Without the tables (over the bound, or
+dropped by a write meanwhile) the same answers come from the store's tables.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from typing import Any
 import duckdb
 
 from eventcoder.server.cache import AnswerCache
-from eventcoder.server.pages import scratch_table
 from eventcoder.server.rows import clean
 from eventcoder.store import EventStore
 
 LOOKUP_MAX_EVENTS = 100_000  # events in the store up to which ``event_lookups`` builds (~60 MB)
+LOOKUPS = "eventcoder_lookups"  # the in-memory database of the lookup tables
+LOOKUPS_KEY = "lookups"  # their names' key in the answer cache
 MAX_MEMBERS = 200  # members listed with each linked event
 
 # The linked events an event belongs to (one per linking method) with their first 200 members,
@@ -67,7 +70,7 @@ _LOOKUPS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True, slots=True)
 class EventLookups:
-    """Names of the lookup tables (``_LOOKUPS``) in ``pages.SCRATCH``."""
+    """Names of the lookup tables (``_LOOKUPS``) in ``LOOKUPS``."""
 
     heads: str
     members: str
@@ -75,25 +78,29 @@ class EventLookups:
 
 
 def event_lookups(store: EventStore, cache: AnswerCache, *, max_events: int = LOOKUP_MAX_EVENTS) -> EventLookups | None:
-    """The lookup tables of the store as it is now, built on first use and kept until the next
-    write (building them drops those of earlier writes); None over ``max_events`` events."""
+    """The lookup tables of the store as it is now, built when ``cache`` has none (at startup, and
+    after a write that dropped them) and kept in it; building them drops any earlier ones (a
+    request still reading those reads the store's tables instead). None over ``max_events``."""
     def build() -> EventLookups | None:
         generation = cache.generation
         cursor = store.connection.cursor()
         try:
+            cursor.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {LOOKUPS} (READ_WRITE)")
+            for (old,) in cursor.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?",
+                                         [LOOKUPS]).fetchall():
+                cursor.execute(f"DROP TABLE IF EXISTS {LOOKUPS}.{old}")
             row = cursor.execute("SELECT count(*) FROM events").fetchone()
             if row is None or int(row[0]) > max_events:
                 return None
             names: dict[str, str] = {}
             for kind, (select, key) in _LOOKUPS.items():
-                name = scratch_table(cursor, generation, f"lookup\x00{kind}")
-                cursor.execute(f"CREATE TABLE {name} AS {select}")
-                cursor.execute(f"CREATE INDEX {name.rsplit('.', 1)[1]}_{key} ON {name} ({key})")
-                names[kind] = name
+                names[kind] = f"{LOOKUPS}.{kind}_{generation}"
+                cursor.execute(f"CREATE TABLE {names[kind]} AS {select}")
+                cursor.execute(f"CREATE INDEX {kind}_{generation}_{key} ON {names[kind]} ({key})")
         finally:
             cursor.close()
         return EventLookups(**names)
-    found: EventLookups | None = cache.get("lookups", build, lambda _: 100)
+    found: EventLookups | None = cache.get(LOOKUPS_KEY, build, lambda _: 100)
     return found
 
 

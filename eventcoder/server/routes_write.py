@@ -12,6 +12,7 @@ from eventcoder.ingest.jsonl import record_to_article
 from eventcoder.ingest.options import IngestOptions
 from eventcoder.records import Article, Rejection
 from eventcoder.run import Outcome, code_inputs
+from eventcoder.server.detail import LOOKUPS_KEY
 from eventcoder.server.errors import ApiError
 from eventcoder.server.rows import correction_full
 from eventcoder.server.state import ServerState, require_writer, state_of
@@ -76,7 +77,7 @@ def correct_event(
 ) -> dict[str, Any]:
     state = state_of(request)
     rules = state.rules()
-    with state.writing() as store:
+    with state.writing(keep=(LOOKUPS_KEY,)) as store:  # a correction changes none of the tables they copy
         if not store.query("SELECT 1 FROM events WHERE event_id = ?", [event_id]):
             raise ApiError(404, f"no event {event_id!r}")
         row = add_correction(store, event_id=event_id, action=body.action, author=body.author, rules=rules,

@@ -114,16 +114,17 @@ class ServerState:
                 self._reads.release()
 
     @contextmanager
-    def writing(self) -> Iterator[EventStore]:
+    def writing(self, *, keep: tuple[str, ...] = ()) -> Iterator[EventStore]:
         """The writable store, one writer at a time (readers go on meanwhile); the kept answers
-        and events frames are dropped once the write is done."""
+        and events frames are dropped once the write is done, but the cache's ``keep`` keys
+        (values the write cannot change)."""
         with self._write_lock:
             if self.store is None:
                 raise ApiError(503, "the store is not open (the server is starting or stopping)")
             try:
                 yield self.store
             finally:
-                self.cache.invalidate()
+                self.cache.invalidate(keep)
                 self.frames.invalidate()
 
     @contextmanager
