@@ -188,17 +188,18 @@ def find_attribution(verb: Any, actors: ActorTable, sent: Any = None) -> str | N
 
 
 def find_quote(verb: Any, sent: Any = None) -> str | None:
-    """The quotation containing ``verb``, if the verb sits between quotation marks."""
+    """The quotation containing ``verb``, if the verb sits between quotation marks (the marks
+    paired as :func:`eventcoder.extract.quotes.quote_spans` pairs them; an unclosed one runs to
+    the end of the sentence)."""
+    from .extract.quotes import quote_spans
+
     sent = sent if sent is not None else verb.sent
-    text, offset = sent.text, sent.start_char
-    pos = verb.idx - offset
-    opens = [i for i, ch in enumerate(text) if ch in "\u201c\""]
-    for i in opens:
-        close = text.find("\u201d", i + 1) if text[i] == "\u201c" else text.find('"', i + 1)
-        if close == -1:
-            close = len(text)
-        if i < pos < close:
-            return text[i + 1 : close].strip()
+    text = sent.text
+    pos = verb.idx - sent.start_char
+    for start, end in quote_spans(text):
+        if start < pos < end:
+            closed = end - 1 > start and text[end - 1] in "\u201d\""
+            return text[start + 1 : end - 1 if closed else end].strip()
     return None
 
 

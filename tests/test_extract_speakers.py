@@ -80,3 +80,33 @@ def test_an_untitled_surname_needs_its_country_in_the_article(gate_pipeline) -> 
     # a surname whose country the story names stays the office-holder
     ukraine = "Ukraine said Zelenskyy would attend. Zelenskyy met European leaders in Brussels."
     assert _first(_mentions(gate_pipeline, ukraine), "Zelenskyy") == ("UKR", "person+surname")
+
+
+def test_they_stands_for_the_group_it_is_reported_from_or_follows(gate_pipeline) -> None:
+    reported = _mentions(gate_pipeline, "Pakistani militants said they released dozens of women and children on Tuesday.")
+    assert _first(reported, "they") == ("PAK", "pronoun:Pakistani militants")
+    following = _mentions(gate_pipeline, "European Union foreign ministers met in Brussels on Monday. "
+                                         "They called on Russia to withdraw its troops from Ukraine.")
+    they = next(how for t, _, how in following if t == "They")
+    assert they == "pronoun:European Union foreign ministers"
+
+
+def test_they_is_left_alone_where_its_group_is_unclear(gate_pipeline) -> None:
+    texts = [
+        "Ukrainian officials told Polish lawmakers that they should close the border.",  # the told or the teller
+        "Somali police are urging residents to return to villages where they will be protected by Somali troops.",
+        '"They will pay for this," Iranian Foreign Minister Abbas Araghchi said of Israeli commanders.',  # quoted
+        "Iranian Foreign Minister Abbas Araghchi arrived in Oman on Sunday. They met for three hours.",  # one person
+    ]
+    for text in texts:
+        assert all(t.lower() != "they" for t, _, _ in _mentions(gate_pipeline, text)), text
+
+
+def test_a_verb_between_two_quotations_is_not_quoted(nlp) -> None:
+    from eventcoder.relations import find_quote
+
+    doc = nlp('"We are ready," the minister said, "to talk to anyone." Officials said "the talks failed".')
+    said, talk, failed = (next(t for t in doc if t.text == w) for w in ("said", "talk", "failed"))
+    assert find_quote(said) is None  # between the closing and the next opening mark
+    assert find_quote(talk) == "to talk to anyone."
+    assert find_quote(failed) == "the talks failed"

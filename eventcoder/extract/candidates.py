@@ -146,6 +146,8 @@ def _learned(method: str) -> str:
 
 
 def _pattern_kind(method: str) -> str:
+    if method.startswith("noun:"):
+        return "noun"
     if "block-default" in method:
         return "block-default"
     return "default" if "(verb default)" in method else "specific"

@@ -47,13 +47,21 @@ def acts(head: Any, mention: Any) -> bool:
 _SOURCE_DEPS = frozenset({"nsubj", "poss", "compound", "amod", "nmod"})
 
 
+def raised(head: Any) -> Any | None:
+    """The verb a passive subject is the agent of when a raising verb stands between them: "Rubio
+    is expected to meet …", "He is scheduled to travel to Canada" (Rubio meets, he travels)."""
+    if head.dep_ != "nsubjpass":
+        return None
+    return next((c for c in head.head.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
+
+
 def plausible(source: frozenset[int], target: frozenset[int], verb: Any, doc: Any) -> bool:
-    """A source that acts: the subject of its predicate, the "by" agent of a passive, or the
-    possessor/modifier of an event noun ("Israel's strikes"); and a target inside what that
-    predicate governs."""
+    """A source that acts: the subject of its predicate (a passive one only under a raising verb:
+    see :func:`raised`), the "by" agent of a passive, or the possessor/modifier of an event noun
+    ("Israel's strikes"); and a target inside what that predicate governs."""
     head = phrase_head(source, doc)
     agent = head.dep_ == "pobj" and head.head.dep_ == "agent"
-    if head.dep_ not in _SOURCE_DEPS and not agent:
+    if head.dep_ not in _SOURCE_DEPS and not agent and raised(head) is None:
         return False
     scope = {t.i for t in verb.subtree}
     return min(target) in scope
@@ -89,6 +97,7 @@ def pair_candidates(
         verb = governing_predicate(s_toks, doc)
         if (verb.i, min(s_toks)) in covered or not plausible(s_toks, t_toks, verb, doc):
             continue
+        verb = raised(phrase_head(s_toks, doc)) or verb
         if s_m.actor.code == t_m.actor.code and (s_m.text == t_m.text or _stands_for(s_m, t_m) or _stands_for(t_m, s_m)):
             continue
         marked = mark_pair(sent, s_toks, t_toks)

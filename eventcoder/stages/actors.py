@@ -65,7 +65,7 @@ class Focus:
         spans = [s.span for s in actors.sentences.kept]
         text = doc.text
         quotes = tuple(quote_spans(text))
-        tables = quote_speakers(spans, resolve_pronouns(spans, tables), text, quotes)
+        tables = quote_speakers(spans, resolve_pronouns(spans, tables, quotes), text, quotes)
         return ActorTables(actors.sentences, tuple(tables), self._implicit_recipient(focus), actors.unknown, quotes)
 
     def _implicit_recipient(self, focus: ArticleFocus) -> Mention | None:

@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Mapping
 from ..events.coding import Coded, classify
 from ..extract.candidates import ArticleContext, gate_candidates, learned_variants, with_implicit_targets
 from ..extract.content import content_candidates
+from ..extract.nouns import noun_candidates
 from ..extract.pairs import pair_candidates
 from ..learned.recode import recode
 from ..records import Mention
@@ -84,8 +85,9 @@ class Learned:
 
 @dataclass(frozen=True, slots=True)
 class LearnedVariants:
-    """Gate path with the combined coder: the learned type of each coded pair as another candidate,
-    and (``all_pairs``) every other ordered pair of actors typed by the pair model."""
+    """Gate path with the combined coder: the pairs event nouns link ("talks with X", "a visit to
+    Y") beside the verbs', the learned type of each coded pair as another candidate, and
+    (``all_pairs``) every other ordered pair of actors typed by the pair model."""
 
     combined: Any
     tables: Any
@@ -98,6 +100,7 @@ class LearnedVariants:
         out = []
         actors = candidates.actors
         for sent, table, items in zip(actors.sentences.kept, actors.tables, candidates.coded):
+            items = items + tuple(noun_candidates(sent.span, sent.index, table))
             covered = {(min(c.triple.source_tokens), min(c.triple.target_tokens)) for c in items if c.triple.target_tokens}
             covered |= {(c.triple.verb, min(c.triple.source_tokens)) for c in items if c.triple.target_tokens}
             coded = learned_variants(items, sent.span, self.combined, self.tables)

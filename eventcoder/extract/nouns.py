@@ -1,0 +1,110 @@
+"""Events told by a noun: "a visit to South Africa", "talks with Ukrainian officials", "an air
+strike by government forces on Idlib", "sanctions on Iran", "the arrest of Mech Dara".
+
+The verb dictionary reads verbs; these nouns carry an event of their own type. An event noun
+(``EVENT_NOUNS``: lemma → CAMEO code and the prepositions that name its other party) links the
+actors around it. Its agent is a possessor or modifier of the noun ("Israel's strikes",
+"U.S.-Ukraine talks"), the object of its "by" ("a visit by Modi"), else the subject of the verb
+the noun hangs from ("Rubio led talks with …", "he said during a visit to …"); its other party is
+the object of one of its prepositions (talks *with*, a visit *to*, strikes *on*), and "talks
+between A and B" name both. Each (agent, party) is a candidate with the noun's code and
+``noun:LEMMA`` in ``method``; the pair model gives its own reading beside it and the gate
+decides, as for verbs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..events.coding import Coded
+from ..events.modality import intent_code, modality_of
+from ..relations import ActorTable, Triple, find_attribution, find_quote
+
+_MEET = frozenset({"with"})
+_HIT = frozenset({"on", "against"})
+# lemma → (CAMEO code, prepositions whose object is the other party)
+EVENT_NOUNS: dict[str, tuple[str, frozenset[str]]] = {
+    **{n: ("040", _MEET) for n in ("meeting", "talk", "discussion", "consultation", "conversation", "summit")},
+    "negotiation": ("046", _MEET),
+    **{n: ("042", frozenset({"to"})) for n in ("visit", "trip")},
+    **{n: ("190", _HIT) for n in ("attack", "strike", "offensive", "assault", "raid", "shelling", "bombardment")},
+    **{n: ("195", _HIT) for n in ("airstrike", "air strike", "bombing")},
+    **{n: ("160", _HIT) for n in ("sanction", "embargo")},
+    **{n: ("173", frozenset({"of"})) for n in ("arrest", "detention")},
+    "protest": ("140", frozenset({"against"})),
+    "threat": ("130", _HIT),
+}
+_AGENT_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
+_UP = frozenset({"dobj", "pobj", "prep", "attr", "appos", "conj"})  # how a noun hangs from its verb
+
+
+def noun_candidates(sent: Any, sentence_index: int, actors: ActorTable) -> list[Coded]:
+    """A candidate for every (agent, party) an event noun of the sentence links."""
+    owner = {t: key for key, (_, tokens) in actors.items() for t in tokens}
+    out: list[Coded] = []
+    for noun in sent:
+        entry = EVENT_NOUNS.get(_lemma(noun)) if noun.pos_ == "NOUN" else None
+        if entry is None:
+            continue
+        code, preps = entry
+        verb = _verb_above(noun)
+        mode = modality_of(verb) if verb is not None else "asserted"
+        if mode in ("negated", "hypothetical"):
+            continue
+        if mode == "future":
+            code = intent_code(code) or code
+        for agent, party, via in _pairs(noun, verb, preps, owner, actors):
+            source, source_tokens = actors[agent]
+            target, target_tokens = actors[party]
+            if agent == party or source.actor.code is None or target.actor.code is None or source.text == target.text:
+                continue
+            anchor = verb if verb is not None else noun
+            triple = Triple(sentence_index, noun.i, source, target, source_tokens, target_tokens, f"noun:{via}",
+                            find_attribution(anchor, actors, sent), find_quote(noun, sent))
+            out.append(Coded(triple, code, f"noun:{_lemma(noun)} {via} [{code}]", mode, 0.5))
+    return out
+
+
+def _lemma(noun: Any) -> str:
+    lemma = noun.lemma_.lower()
+    if lemma == "strike" and any(c.lower_ == "air" and c.dep_ in ("compound", "amod") for c in noun.children):
+        return "air strike"
+    return lemma
+
+
+def _verb_above(noun: Any) -> Any | None:
+    node = noun
+    while node.dep_ in _UP and node.head.i != node.i:
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return node
+    return None
+
+
+def _pairs(noun: Any, verb: Any | None, preps: frozenset[str], owner: dict[int, int],
+           actors: ActorTable) -> list[tuple[int, int, str]]:
+    """(agent key, party key, how) for the noun's agents and other parties (keys of ``actors``)."""
+    def mentioned(tok: Any) -> list[int]:
+        keys = [owner[t.i] for t in (tok, *(c for c in tok.children if c.dep_ == "conj")) if t.i in owner]
+        return list(dict.fromkeys(keys))
+
+    agents = [k for c in noun.children if c.dep_ in _AGENT_DEPS for k in mentioned(c)]
+    parties: list[tuple[int, str]] = []
+    for prep in (c for c in noun.children if c.dep_ == "prep"):
+        objects = [k for o in prep.children if o.dep_ == "pobj" for k in mentioned(o)]
+        word = prep.lower_
+        if word == "by":
+            agents += objects
+        elif word == "between" and len(objects) >= 2:
+            return [(objects[0], k, "between") for k in objects[1:]]
+        elif word in preps:
+            parties += [(k, word) for k in objects]
+    if not parties and len(agents) >= 2 and preps == _MEET:  # "U.S.-Ukraine talks"
+        return [(agents[0], k, "noun:pair") for k in agents[1:]]
+    if not agents and verb is not None:
+        agents = [k for c in verb.children if c.dep_ == "nsubj" for k in mentioned(c)]
+        how = "subject"
+    else:
+        how = "noun"
+    return [(a, p, f"{how}:{word}") for a in dict.fromkeys(agents) for p, word in parties]
+

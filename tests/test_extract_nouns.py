@@ -1,0 +1,70 @@
+"""Events told by nouns ("a visit to South Africa", "talks with Ukrainian officials", "sanctions on
+Iran"): the candidates the noun frames add, on real sentences through the real pipeline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from eventcoder.pipeline import code_text
+
+
+def _noun_candidates(pipeline, text: str) -> set[tuple[str, str, str, str]]:
+    """(source text, target text, CAMEO code, how) of every noun-frame candidate, before the gate."""
+    pipeline.collector = []
+    try:
+        code_text(text, published=date(2025, 3, 12), pipeline=pipeline)
+        return {(e.source.text, e.target.text if e.target else "", e.cameo.code, e.method.split(" [")[0])
+                for e, _ in pipeline.collector if e.method.startswith("noun:")}
+    finally:
+        pipeline.collector = None
+
+
+def test_a_visit_links_the_visitor_to_the_host(gate_pipeline) -> None:
+    by = _noun_candidates(gate_pipeline, "The announcement came during a two-day visit by Indian Prime Minister "
+                                         "Narendra Modi to Mauritius.")
+    assert ("Indian Prime Minister Narendra Modi", "Mauritius", "042", "noun:visit noun:to") in by
+    during = _noun_candidates(gate_pipeline, "Ugandan opposition leader Bobi Wine spoke to reporters on Monday "
+                                             "during a visit to South Africa.")
+    assert ("Ugandan opposition leader Bobi Wine", "South Africa", "042", "noun:visit subject:to") in during
+
+
+def test_talks_and_sanctions_take_the_subject_of_their_verb(gate_pipeline) -> None:
+    talks = _noun_candidates(gate_pipeline, "Secretary of State Marco Rubio led more than eight hours of peace talks "
+                                            "with Ukrainian officials in Jeddah.")
+    assert {(s, t, c) for s, t, c, _ in talks} == {("Secretary of State Marco Rubio", "Ukrainian officials", "040")}
+    sanctions = _noun_candidates(gate_pipeline, "The United States announced new sanctions on Iran on Tuesday.")
+    assert ("The United States", "Iran", "160", "noun:sanction subject:on") in sanctions
+    between = _noun_candidates(gate_pipeline, "Talks between Ethiopia and Egypt resumed on Monday.")
+    assert {(s, t, c) for s, t, c, _ in between} == {("Ethiopia", "Egypt", "040")}
+
+
+def test_a_future_meeting_is_an_intent_and_a_denied_one_nothing(gate_pipeline) -> None:
+    future = _noun_candidates(gate_pipeline, "Iranian Foreign Minister Abbas Araghchi will hold talks with "
+                                             "Omani officials in Muscat on Sunday.")
+    assert {c for *_, c, _ in future} == {"036"}  # express intent to meet or negotiate
+    denied = _noun_candidates(gate_pipeline, "Iranian Foreign Minister Abbas Araghchi did not hold talks with "
+                                             "Omani officials in Muscat on Sunday.")
+    assert denied == set()
+    unrelated = _noun_candidates(gate_pipeline, "The weather during the visit was sunny in Muscat.")
+    assert unrelated == set()
+
+
+def test_a_passive_subject_under_a_raising_verb_acts(gate_pipeline) -> None:
+    """"Rubio is expected to have a meeting with X": Rubio is the one meeting (the any-pair candidate's
+    predicate is "have", not "expected"); a plain passive subject still does not act."""
+    text = ("U.S. Secretary of State Marco Rubio arrived in Canada on Wednesday. Rubio is expected to have a "
+            "meeting with Japanese Foreign Minister Takeshi Iwaya on Thursday.")
+    gate_pipeline.collector = []
+    try:
+        code_text(text, published=date(2025, 3, 12), pipeline=gate_pipeline)
+        pairs = {(e.source.text, e.target.text, e.trigger) for e, _ in gate_pipeline.collector
+                 if e.target is not None and "any-pair" in e.method}
+        gate_pipeline.collector = []
+        code_text("Rubio was criticized by Japanese Foreign Minister Takeshi Iwaya on Thursday.",
+                  published=date(2025, 3, 12), pipeline=gate_pipeline)
+        passive = {(e.source.text, e.target.text) for e, _ in gate_pipeline.collector
+                   if e.target is not None and "any-pair" in e.method}
+    finally:
+        gate_pipeline.collector = None
+    assert ("Rubio", "Japanese Foreign Minister Takeshi Iwaya", "have") in pairs
+    assert ("Rubio", "Japanese Foreign Minister Takeshi Iwaya") not in passive
