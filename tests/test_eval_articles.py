@@ -221,15 +221,20 @@ def _pair(marked: str, root: str):
     return PlvPair(sentence=unmarked(marked), marked_sentence=marked, source="", target="", gold_root=root, gold_penta="")
 
 
-def test_end_to_end_finds_marked_triples(pipeline):
-    from eventcoder.eval_plv_e2e import end_to_end
-
-    pairs = [
+def _four_rows():
+    """One sentence three times (the triple, its reverse, another type) and a sentence with no event."""
+    return [
         _pair("<s>Russia</s> accused <t>Ukraine</t> of shelling the nuclear plant on Monday.", "ACCUSE"),
         _pair("<t>Russia</t> accused <s>Ukraine</s> of shelling the nuclear plant on Monday.", "ACCUSE"),
         _pair("<s>Russia</s> accused <t>Ukraine</t> of shelling the nuclear plant on Monday.", "ASSAULT"),
         _pair("<s>The weather</s> was sunny in <t>Paris</t>.", "CONSULT"),
     ]
+
+
+def test_end_to_end_finds_marked_triples(pipeline):
+    from eventcoder.eval_plv_e2e import end_to_end
+
+    pairs = _four_rows()
     score = end_to_end(pairs, pipeline)
     assert (score.rows, score.sentences) == (4, 2)  # a repeated sentence is coded once
     assert (score.triple, score.pair, score.undirected) == (1, 2, 2)
@@ -276,12 +281,7 @@ def test_end_to_end_cross_validated_codes_each_fold_with_its_own_model(pipeline,
     from eventcoder.eval_plv_e2e import end_to_end, end_to_end_folds, fold_rows
     from eventcoder.learned.coders import score_plv_end_to_end
 
-    pairs = [
-        _pair("<s>Russia</s> accused <t>Ukraine</t> of shelling the nuclear plant on Monday.", "ACCUSE"),
-        _pair("<t>Russia</t> accused <s>Ukraine</s> of shelling the nuclear plant on Monday.", "ACCUSE"),
-        _pair("<s>Russia</s> accused <t>Ukraine</t> of shelling the nuclear plant on Monday.", "ASSAULT"),
-        _pair("<s>The weather</s> was sunny in <t>Paris</t>.", "CONSULT"),
-    ]
+    pairs = _four_rows()
     whole = end_to_end(pairs, pipeline)
     split = end_to_end_folds(pairs, [([0, 3], pipeline), ([1, 2], pipeline)])
     # the same model in every fold scores as one run; a sentence in two folds is coded in each

@@ -686,11 +686,13 @@ def test_the_default_page_table_is_built_before_serving_and_pages_equal_the_join
         assert client.get("/events").json()["total"] == 0
 
 
-def test_an_event_lists_each_of_its_linked_events_with_its_first_200_members(db, tmp_path) -> None:
-    """/events/{id} reads every method's linked event and members in one query: members in date
-    then id order, at most 200 a linked event, methods in name order."""
-    path = _copy(db, tmp_path, "members.duckdb")
-    one = "(SELECT min(event_id) FROM event_links WHERE method = 'dyad')"
+_ONE = "(SELECT min(event_id) FROM event_links WHERE method = 'dyad')"  # the first dyad-linked event
+
+
+def _grow_linked_event(path: Path, *more: str) -> None:
+    """The first dyad-linked event's link gets 250 more members (dates spread over a week) and a
+    second linking method, "other", with that event and 10 of them; then the ``more`` statements."""
+    one = _ONE
     _sql(path,
          f"INSERT INTO events SELECT e.* REPLACE (e.event_id || '-' || lpad(r.i::VARCHAR, 3, '0') AS event_id, "
          f"e.event_date + CAST(r.i % 7 AS INTEGER) AS event_date) FROM events e, range(250) r(i) WHERE e.event_id = {one}",
@@ -699,7 +701,16 @@ def test_an_event_lists_each_of_its_linked_events_with_its_first_200_members(db,
          f"INSERT INTO linked_events SELECT k.* REPLACE ('other' AS method) FROM linked_events k JOIN event_links l "
          f"USING (method, link_id) WHERE l.event_id = {one}",
          f"INSERT INTO event_links SELECT 'other', e.event_id, l.link_id FROM events e, event_links l "
-         f"WHERE l.event_id = {one} AND (e.event_id = {one} OR e.event_id LIKE {one} || '-00%') AND l.method = 'dyad'")
+         f"WHERE l.event_id = {one} AND (e.event_id = {one} OR e.event_id LIKE {one} || '-00%') AND l.method = 'dyad'",
+         *more)
+
+
+def test_an_event_lists_each_of_its_linked_events_with_its_first_200_members(db, tmp_path) -> None:
+    """/events/{id} reads every method's linked event and members in one query: members in date
+    then id order, at most 200 a linked event, methods in name order."""
+    path = _copy(db, tmp_path, "members.duckdb")
+    one = _ONE
+    _grow_linked_event(path)
     con = duckdb.connect(str(path), read_only=True)
     try:
         event_id = str(con.execute(f"SELECT {one}").fetchone()[0])  # type: ignore[index]
@@ -740,16 +751,8 @@ def test_an_events_answer_is_read_by_index_and_equals_the_answer_from_the_store_
     from eventcoder.store.corrections import current_corrections
 
     path = _copy(db, tmp_path, "detail.duckdb")
-    one = "(SELECT min(event_id) FROM event_links WHERE method = 'dyad')"
-    _sql(path,
-         f"INSERT INTO events SELECT e.* REPLACE (e.event_id || '-' || lpad(r.i::VARCHAR, 3, '0') AS event_id, "
-         f"e.event_date + CAST(r.i % 7 AS INTEGER) AS event_date) FROM events e, range(250) r(i) WHERE e.event_id = {one}",
-         f"INSERT INTO event_links SELECT 'dyad', e.event_id, (SELECT link_id FROM event_links WHERE event_id = {one}) "
-         f"FROM events e WHERE starts_with(e.event_id, {one} || '-')",
-         f"INSERT INTO linked_events SELECT k.* REPLACE ('other' AS method) FROM linked_events k JOIN event_links l "
-         f"USING (method, link_id) WHERE l.event_id = {one}",
-         f"INSERT INTO event_links SELECT 'other', e.event_id, l.link_id FROM events e, event_links l "
-         f"WHERE l.event_id = {one} AND (e.event_id = {one} OR e.event_id LIKE {one} || '-00%') AND l.method = 'dyad'",
+    one = _ONE
+    _grow_linked_event(path,
          # a member and a mention whose article is not stored: left out by both reads
          f"INSERT INTO events SELECT e.* REPLACE ('gone-1' AS event_id, 'no-such-article' AS article_id, "
          f"DATE '1990-01-01' AS event_date) FROM events e WHERE e.event_id = {one}",
