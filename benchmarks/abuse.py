@@ -340,7 +340,7 @@ def summarise(results: list[Result], abuses: list[tuple[str, dict[str, object]]]
             slowest = sorted((r for r in results if r[0] == kind), key=lambda r: -r[2])[:SLOWEST]
             endpoints[kind] = {"n": len(times), "statuses": codes, "p50_ms": round(_pct(times, 50), 1),
                                "p95_ms": round(_pct(times, 95), 1), "max_ms": round(max(times), 1),
-                               "slowest": [{"ms": round(r[2]), "at_s": round(r[4], 2), "path": r[3]} for r in slowest]}
+                               "slowest": [{"ms": round(r[2], 1), "at_s": round(r[4], 2), "path": r[3]} for r in slowest]}
     errors = sum(1 for r in results if r[1] >= 500) + sum(1 for _, a in abuses if int(a["status"]) >= 500)  # type: ignore[call-overload]
     events_p95 = max(float(endpoints[k]["p95_ms"]) for k in ("/events", "/events?text") if k in endpoints)  # type: ignore[arg-type]
     peak = max(rss) if rss else 0.0
