@@ -19,6 +19,7 @@ SPEECH_VERBS = frozenset(
     "say tell add state announce declare note stress claim insist quote report explain write "
     "emphasize emphasise reiterate underline assert affirm".split()
 )
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})  # a clause's subject, active or passive
 _MOVE_VERBS = frozenset("visit arrive travel fly come go return head land".split())
 _TARGET_PREPS = ("with", "to", "against", "on", "toward", "towards", "into", "over", "upon", "from", "between", "for", "at")
 _LOCATIVE_PREPS = frozenset({"in", "at", "inside"})

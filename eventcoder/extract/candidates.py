@@ -19,6 +19,7 @@ from ..records import Actor, Mention, ResolvedDate
 from .features import candidate_features
 from .content import CONTENT_NOTE
 from .gate import Gate
+from .quotes import inside
 from .pairs import runner_up
 
 IMPLICIT = "implicit"
@@ -178,8 +179,7 @@ class ArticleContext:
         return cls(tuple(quotes), band)
 
     def features(self, verb: Any) -> tuple[str, ...]:
-        quoted = any(a <= verb.idx < b for a, b in self.quotes)
-        return (f"political={self.political}", *(("quoted",) if quoted else ()))
+        return (f"political={self.political}", *(("quoted",) if inside(self.quotes, verb.idx) else ()))
 
 
 def _own_party(mention: Mention) -> bool:

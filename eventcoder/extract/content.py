@@ -16,10 +16,10 @@ from typing import Any, Sequence
 
 from ..events.coding import Coded
 from ..events.ontology import CodeTables
+from ..relations import SUBJECT_DEPS
 
 CONTENT_NOTE = "statement content"
 _CLAUSES = ("ccomp", "xcomp", "parataxis")
-_SUBJECTS = ("nsubj", "nsubjpass")
 _OBJECTS = ("dobj", "attr", "oprd")
 _SELF = frozenset("i we it this that there they he she you".split())
 MAX_PHRASE = 12  # tokens of the phrase marked as the target
@@ -35,7 +35,7 @@ def content_phrase(verb: Any, source_tokens: frozenset[int]) -> frozenset[int]:
     layer = [verb]
     for _ in range(CLAUSE_DEPTH):
         layer = [c for node in layer for c in node.children if c.dep_ in _CLAUSES]
-        heads += [c for clause in layer for c in clause.children if c.dep_ in _SUBJECTS + _OBJECTS]
+        heads += [c for clause in layer for c in clause.children if c.dep_ in SUBJECT_DEPS or c.dep_ in _OBJECTS]
     heads += [c for c in verb.children if c.dep_ in _OBJECTS]
     for head in heads:
         if head.i in source_tokens or head.lower_ in _SELF or head.pos_ not in ("NOUN", "PROPN"):

@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from ..records import Mention
-from ..relations import ActorTable
+from ..relations import SUBJECT_DEPS, ActorTable
+from .quotes import inside
 
 
 _PERSONAL = frozenset({"he", "she"})
-_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _GROUP_TAGS = frozenset({"NNS", "NNPS"})
 _REPORTED = frozenset({"ccomp", "conj", "xcomp"})  # clause links up to the verb "they" is reported under
 _MAIN = frozenset({"ROOT", "conj", "advcl"})  # clauses whose "they" may go back to an earlier subject
@@ -36,11 +36,11 @@ def resolve_pronouns(sentences: Sequence[Any], tables: Sequence[ActorTable],
             hit = table.get(tok.i)
             if hit is not None and _is_person(tok, hit[0]):
                 last = hit[0]
-            elif tok.dep_ not in _SUBJECTS or tok.i in table:
+            elif tok.dep_ not in SUBJECT_DEPS or tok.i in table:
                 continue
             elif last is not None and tok.lower_ in _PERSONAL:
                 filled[tok.i] = (_standing_for(tok, last), frozenset({tok.i}))
-            elif tok.lower_ == "they" and not any(a <= tok.idx < b for a, b in quotes):
+            elif tok.lower_ == "they" and not inside(quotes, tok.idx):
                 group = _group_for(tok, sent, table, tables[n - 1] if n else {}, sentences[n - 1] if n else None)
                 if group is not None:
                     filled[tok.i] = (_standing_for(tok, group), frozenset({tok.i}))
@@ -67,9 +67,9 @@ def _group_for(tok: Any, sent: Any, table: ActorTable, before: ActorTable, previ
             return mention if _is_group(subject, mention) and not told else None
     if tok.head.dep_ not in _MAIN:
         return None
-    earlier = [t for t in sent if t.i < tok.i and t.i in table and t.dep_ in _SUBJECTS]
+    earlier = [t for t in sent if t.i < tok.i and t.i in table and t.dep_ in SUBJECT_DEPS]
     if previous is not None:
-        earlier = [t for t in previous if t.i in before and t.dep_ in _SUBJECTS] + earlier
+        earlier = [t for t in previous if t.i in before and t.dep_ in SUBJECT_DEPS] + earlier
     for t in reversed(earlier):
         mention = (table if t.i in table else before)[t.i][0]
         if _is_group(t, mention):

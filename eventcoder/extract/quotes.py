@@ -15,13 +15,12 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from ..records import Mention
-from ..relations import SPEECH_VERBS, ActorTable
+from ..relations import SPEECH_VERBS, SUBJECT_DEPS, ActorTable
 
 _FIRST_PERSON = frozenset({"i", "we"})
 _QUOTING = SPEECH_VERBS | frozenset(  # verbs that introduce a quotation besides the plain speech verbs
     "speak tweet post warn urge ask answer reply respond argue complain remark recall conclude admit "
     "acknowledge predict promise vow pledge suggest caution continue".split())
-_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _OPEN = "“"
 _CLOSE = "”"
 
@@ -62,14 +61,15 @@ def quote_speakers(sentences: Sequence[Any], tables: Sequence[ActorTable], text:
             continue
         for n in touched:
             for tok in sentences[n]:
-                if (start <= tok.idx < end and tok.lower_ in _FIRST_PERSON and tok.dep_ in _SUBJECTS
+                if (start <= tok.idx < end and tok.lower_ in _FIRST_PERSON and tok.dep_ in SUBJECT_DEPS
                         and tok.i not in out[n]):
                     out[n][tok.i] = (Mention(tok.text, tok.idx, tok.idx + len(tok.text), speaker.actor,
                                              f"quote-speaker:{speaker.text}"), frozenset({tok.i}))
     return [table for table in out]
 
 
-def _inside(spans: Sequence[tuple[int, int]], at: int) -> bool:
+def inside(spans: Sequence[tuple[int, int]], at: int) -> bool:
+    """Whether character offset ``at`` lies in one of the quotation ``spans``."""
     return any(a <= at < b for a, b in spans)
 
 
@@ -82,10 +82,10 @@ def _speaker(touched: list[int], sentences: Sequence[Any], tables: Sequence[Acto
     before = [touched[0] - 1] if touched[0] > 0 else []
     for n in (*touched, *after, *before):
         for tok in sentences[n]:
-            if tok.lemma_.lower() not in _QUOTING or _inside(spans, tok.idx):
+            if tok.lemma_.lower() not in _QUOTING or inside(spans, tok.idx):
                 continue
             for child in tok.children:
-                if child.dep_ == "nsubj" and child.i in tables[n] and not _inside(spans, child.idx):
+                if child.dep_ == "nsubj" and child.i in tables[n] and not inside(spans, child.idx):
                     mention = tables[n][child.i][0]
                     if mention.actor.code is not None:
                         return mention

@@ -17,7 +17,7 @@ from eventcoder.server.params import Dataset, dataset_params
 from eventcoder.server.rows import clean, correction_full, correction_summary, summary
 from eventcoder.server.state import ServerState, state_of
 from eventcoder.store import EventStore
-from eventcoder.store.corrections import CORRECTED_EVENTS_SQL, corrections_for_event, current_corrections
+from eventcoder.store.corrections import CORRECTED_EVENTS_SQL, corrections_for_event, current_corrections, in_force
 
 router = APIRouter(tags=["events"])
 IdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="id (hex)")]
@@ -67,7 +67,7 @@ def _event_detail(state: ServerState, event_id: str) -> dict[str, Any]:
         event = found[0]
         article = store.article(str(event["article_id"])) or {}
         history = corrections_for_event(store, event_id)
-        current = _in_force(history)
+        current = in_force(history)
         # without a correction in force the corrected event is the event itself
         corrected = store.query(f"SELECT * FROM {CORRECTED_EVENTS_SQL} e WHERE e.event_id = ?",
                                 [event_id]) if current else [event]
@@ -83,12 +83,6 @@ def _event_detail(state: ServerState, event_id: str) -> dict[str, Any]:
         "mentions": mentions,
         "linked": linked,
     }
-
-
-def _in_force(history: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The correction in force among an event's corrections, oldest first (as the store's view
-    ``corrections_current`` has it: the latest, unless it retracts the earlier ones)."""
-    return history[-1] if history and history[-1]["action"] != "retract" else None
 
 
 @router.get("/articles/{article_id}", summary="One article's text with the spans of its events")

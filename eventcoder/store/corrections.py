@@ -169,6 +169,13 @@ def corrections_for_event(store: EventStore, event_id: str) -> list[dict[str, ob
     )
 
 
+def in_force(history: list[dict[str, object]]) -> dict[str, object] | None:
+    """The correction in force in one event's ``history`` (oldest first, as
+    :func:`corrections_for_event` gives it): the latest, unless it retracts the earlier ones — the
+    rule of the store's ``corrections_current`` view, for a caller that already holds the history."""
+    return history[-1] if history and history[-1]["action"] != "retract" else None
+
+
 def current_corrections(store: EventStore, event_ids: Iterable[str]) -> dict[str, dict[str, object]]:
     """The correction in force for each of ``event_ids`` that has one."""
     ids = list(event_ids)
