@@ -140,6 +140,21 @@ def test_nul_and_control_characters_become_spaces() -> None:
     assert cleaned.text == GOOD + "   end "
 
 
+@pytest.mark.parametrize("text", ["\x00" * 80, "(" * 5000, "-" * 100 + "\n" + "_" * 40, "x" * 1000, "\x01 \x02 " * 30],
+                         ids=["nul", "brackets", "dashes", "long-token", "controls"])
+def test_text_left_without_words_after_cleaning_is_a_rejection(text: str, tmp_path: Path) -> None:
+    """Control characters and wordless runs become spaces; an article that is nothing else must be
+    refused, not stored (and coded) as an article of blanks."""
+    result = admit(_article(text))
+    assert isinstance(result, Rejection) and result.reason == "no-text" and "no words" in result.detail
+    path = tmp_path / "wordless.jsonl"
+    path.write_text(json.dumps({"text": text, "date": "2020-07-08"}) + "\n" + json.dumps({"text": GOOD, "date": "2020-07-08"}) + "\n")
+    db = tmp_path / "w.duckdb"
+    assert _code([str(path)], db).returncode == 1
+    assert _rows(db, "SELECT origin, reason FROM rejections") == [(f"{path}:1", "no-text")]
+    assert _rows(db, "SELECT origin FROM articles") == [(f"{path}:2",)]
+
+
 def test_text_over_the_parser_limit_is_refused_up_front() -> None:
     result = admit(_article("word " * (MAX_TEXT_CHARS // 5 + 1)))
     assert isinstance(result, Rejection) and result.reason == "too-long"
@@ -251,6 +266,9 @@ MISUSE = [
     ("Article published str", lambda p: list(p.code_articles([_article(published="2020")])), InputError),  # type: ignore[arg-type]
     ("read_inputs(str)", lambda p: list(read_inputs("examples/articles")), InputError),  # type: ignore[arg-type]
     ("read_inputs options", lambda p: list(read_inputs(["x"], {"max_bytes": 5})), InputError),  # type: ignore[arg-type]
+    ("read_inputs([None])", lambda p: list(read_inputs([None])), InputError),  # type: ignore[list-item]
+    ("read_inputs([123])", lambda p: list(read_inputs([123])), InputError),  # type: ignore[list-item]
+    ("read_inputs(None)", lambda p: list(read_inputs(None)), InputError),  # type: ignore[arg-type]
     ("Settings(batch_size=0)", lambda p: Settings(batch_size=0), ConfigError),
     ("Settings(max_bytes=-1)", lambda p: Settings(max_bytes=-1), ConfigError),
     ("Settings(article_seconds=0)", lambda p: Settings(article_seconds=0), ConfigError),

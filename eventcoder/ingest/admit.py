@@ -12,7 +12,8 @@
   return) become spaces, and so do runs of ``PUNCT_RUN`` or more punctuation marks and tokens of
   more than ``MAX_TOKEN_CHARS`` characters with no whitespace. Such runs carry no words, and
   spaCy's tokenizer takes time quadratic in their length (50 KB of ``(`` took four minutes).
-  Spaces of the same length keep every character offset of the rest of the text.
+  Spaces of the same length keep every character offset of the rest of the text. A text left
+  with nothing else is rejected as ``no-text``.
 
 Misuse (something that is not an Article, a text that is not a string, a date that is not a
 date) raises ``InputError``: that is a bug in the caller, not a bad article.
@@ -51,6 +52,9 @@ def admit(article: object, *, today: date | None = None) -> Article | Rejection:
         return _reject(checked, "too-long", f"{len(checked.text)} characters; at most {MAX_TEXT_CHARS} are parsed "
                                             "(split the article)")
     text = clean_text(checked.text)
+    if not text.strip():
+        return _reject(checked, "no-text", "no words: only control characters, runs of punctuation or tokens of "
+                                           f"more than {MAX_TOKEN_CHARS} characters")
     headline = clean_text(checked.headline)
     if text == checked.text and headline == checked.headline:
         return checked

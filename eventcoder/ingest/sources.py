@@ -10,7 +10,7 @@ import glob
 import os
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
 from eventcoder.errors import InputError
@@ -67,10 +67,14 @@ def read_inputs(
     """Articles and Rejections from every path, in order (``-`` reads ``stdin``)."""
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise InputError(f"read_inputs takes a list of paths, got one path {paths!r}: pass [{paths!r}]")
+    if not isinstance(paths, Iterable):
+        raise InputError(f"read_inputs takes a list of paths, got {type(paths).__name__}")
     if not isinstance(options, IngestOptions):
         raise InputError(f"options must be an IngestOptions, got {type(options).__name__}")
     seen: set[str] = set()
     for raw in paths:
+        if not isinstance(raw, (str, os.PathLike)):
+            raise InputError(f"read_inputs takes paths as str or os.PathLike, got {type(raw).__name__} {raw!r:.40}")
         if raw == STDIN:
             yield from read_stream(stdin if stdin is not None else sys.stdin.buffer, options)
             continue
