@@ -148,7 +148,7 @@ def test_text_left_without_words_after_cleaning_is_a_rejection(text: str, tmp_pa
     result = admit(_article(text))
     assert isinstance(result, Rejection) and result.reason == "no-text" and "no words" in result.detail
     path = tmp_path / "wordless.jsonl"
-    path.write_text(json.dumps({"text": text, "date": "2020-07-08"}) + "\n" + json.dumps({"text": GOOD, "date": "2020-07-08"}) + "\n")
+    path.write_text("".join(json.dumps({"text": t, "date": "2020-07-08"}) + "\n" for t in (text, GOOD)))
     db = tmp_path / "w.duckdb"
     assert _code([str(path)], db).returncode == 1
     assert _rows(db, "SELECT origin, reason FROM rejections") == [(f"{path}:1", "no-text")]

@@ -65,6 +65,11 @@ def _kill(proc: subprocess.Popen, procs: dict[int, int]) -> float:
     """SIGKILL the run; return the seconds until its worker processes are gone (fails after GRACE)."""
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
+    return _workers_gone(procs)
+
+
+def _workers_gone(procs: dict[int, int]) -> float:
+    """Seconds until ``procs`` of a run just killed are gone (fails after GRACE)."""
     killed = time.monotonic()
     while _alive(procs) and time.monotonic() - killed < GRACE + 5:
         time.sleep(0.05)
@@ -186,14 +191,56 @@ def test_a_run_killed_while_linking_is_linked_by_the_next_run(coded, tmp_path, f
 @pytest.mark.slow
 def test_kill9_at_seeded_points_then_rerun_stores_and_links_everything_once(tmp_path):
     """Kill ``--workers 2`` runs of one store while workers start, while batches are stored and
-    while linking; after each kill the workers go, and one more run completes the store."""
+    while the run closes (after its summary line, printed once it has linked); after each kill the
+    workers go, and one more run completes the store. (Inside the link transaction: the next test.)"""
     rng = random.Random(SEED)
     db = tmp_path / "store.duckdb"
-    timings = {phase: _kill_at(phase, db, rng) for phase in ("starting", "storing", "linking")}
+    timings = {phase: _kill_at(phase, db, rng) for phase in ("starting", "storing", "closing")}
     done = subprocess.run(_cmd(db, "--workers", "2", "--batch-size", "2"), capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     _check_complete(db)
     print(f"seconds until the killed runs' workers were gone: {timings}")
+
+
+_CODE_KILLED_WHILE_LINKING = """
+import os, signal, sys
+from eventcoder.cli import main
+from eventcoder.store import links
+
+write = links.write_links
+
+def write_then_die(*args, **kwargs):
+    write(*args, **kwargs)  # the links are written, the transaction not yet committed
+    os.kill(os.getpid(), signal.SIGKILL)
+
+links.write_links = write_then_die
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.slow
+def test_kill9_of_a_two_worker_run_inside_its_link_transaction(tmp_path):
+    """``eventcoder code --workers 2`` killed inside the link transaction (its workers still
+    running): the workers go, the events are left unlinked, and the next run links them."""
+    db = tmp_path / "store.duckdb"
+    code_args = _cmd(db, "--workers", "2", "--batch-size", "2")[3:]  # after "python -m eventcoder"
+    proc = subprocess.Popen([sys.executable, "-c", _CODE_KILLED_WHILE_LINKING, *code_args],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        procs = _await_workers(proc)
+        while proc.poll() is None:
+            procs.update(_workers(proc.pid))
+            time.sleep(0.02)
+        assert proc.returncode == -signal.SIGKILL, proc.stderr.read()[-2000:]
+        _workers_gone(procs)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stderr.close()
+    assert _unlinked(db) > 0  # killed while linking, not after
+    done = subprocess.run(_cmd(db, "--workers", "2", "--batch-size", "2"), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and "0 articles coded" in done.stderr, done.stderr
+    _check_complete(db)
 
 
 def _kill_at(phase: str, db: Path, rng: random.Random) -> float:
@@ -201,7 +248,7 @@ def _kill_at(phase: str, db: Path, rng: random.Random) -> float:
     wal = Path(f"{db}.wal")
     size = lambda: wal.stat().st_size if wal.exists() else 0  # noqa: E731
     proc = _start(db)
-    summary = threading.Event()  # the run prints its summary line just before it links
+    summary = threading.Event()  # the run prints its summary line after it has linked, as it closes
 
     def read() -> None:
         for line in proc.stderr:
@@ -212,7 +259,7 @@ def _kill_at(phase: str, db: Path, rng: random.Random) -> float:
     reader.start()
     try:
         procs: dict[int, int] = {}
-        if phase != "linking":  # (the rest may be too little for two workers)
+        if phase != "closing":  # (the rest may be too little for two workers)
             procs = _await_workers(proc)
         baseline = size()
         while proc.poll() is None:
@@ -220,7 +267,7 @@ def _kill_at(phase: str, db: Path, rng: random.Random) -> float:
             if phase == "starting" or (phase == "storing" and size() > baseline) or summary.is_set():
                 break
             time.sleep(0.01)
-        if phase != "linking":
+        if phase != "closing":
             time.sleep(rng.uniform(0.0, 1.0 if phase == "starting" else 0.3))
             procs.update(_workers(proc.pid))
         assert proc.poll() is None, f"the run ended before the kill ({phase})"
