@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from eventcoder.lexicon import phrase_key  # noqa: E402
-from group_sources import extra_group_rows  # noqa: E402  (scripts/group_sources.py)
+from group_sources import collective_aliases, extra_group_rows  # noqa: E402  (scripts/group_sources.py)
 from institution_sources import institution_rows  # noqa: E402  (scripts/institution_sources.py)
 
 
@@ -422,7 +422,7 @@ def build_groups(data: Path, countries: list[tuple[str, ...]], key: KeyFn) -> li
     seen: set[tuple[str, ...]] = set()
     rows: dict[tuple[str, str, str, str, str], list[str]] = {}
     for code, name, iso, sector, aliases, members in entries:
-        fresh = [a for a in dict.fromkeys(aliases) if key(a) and len(a) > 2 and key(a) not in seen]
+        fresh = [a for a in dict.fromkeys(aliases) if key(a) and (len(a) > 2 or members) and key(a) not in seen]
         seen.update(key(a) for a in fresh)
         if fresh:
             rows.setdefault((code, name, iso, sector, members), []).extend(fresh)
@@ -439,7 +439,7 @@ def build_igos(data: Path, key: KeyFn) -> list[tuple[str, str, str]]:
         if igo and names and "ELI" not in codes:
             shown = names[0].removeprefix("the ")
             entries.append((igo[0], shown.upper() if len(shown) <= 6 and " " not in shown else title_case(shown), names))
-    seen: set[tuple[str, ...]] = set()
+    seen: set[tuple[str, ...]] = {key(a) for a in collective_aliases()}  # "group of seven": the G7 collective
     rows: dict[tuple[str, str], list[str]] = {}
     for code, name, aliases in entries:
         expanded = [a for alias in aliases for a in (alias, alias.removeprefix("the "))]

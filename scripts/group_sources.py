@@ -178,7 +178,8 @@ def communities(data: Path) -> list[Row]:
 
 
 # Collective actors with a CAMEO regional code (WST the West, EUR Europe, PGS Persian Gulf, AFR
-# Africa, MEA Middle East); members where the collective has a fixed membership.
+# Africa, MEA Middle East) or a short name of their own (G7); members where the collective has a
+# fixed membership.
 _GCC = "SAU|ARE|BHR|KWT|OMN|QAT"
 COLLECTIVES = (
     ("WST", "Western nations", "", ("the west", "western nations", "western powers", "western countries",
@@ -189,10 +190,20 @@ COLLECTIVES = (
                                        "european leaders")),
     ("PGS", "Gulf states", _GCC, ("gulf states", "gulf nations", "gulf countries", "gulf arab states",
                                   "gulf arab nations", "gulf arab countries")),
+    # The G7 is coded as its members by the article gold (CONVENTIONS: an unnamed collective keeps a
+    # members list), not as one IGO: "the G7 countries affirmed their support" is the seven members.
+    ("G7", "Group of Seven", "CAN|FRA|DEU|ITA|JPN|GBR|USA", ("group of seven", "group of 7", "g7", "g-7",
+                                                             "g7 countries", "g7 nations", "g7 leaders",
+                                                             "g7 ministers", "g7 foreign ministers")),
     ("MEA", "Arab states", "", ("arab states", "arab nations", "arab countries", "arab governments")),
     ("AFR", "African countries", "", ("african countries", "african nations", "african states",
                                       "african governments", "african leaders")),
 )
+
+
+def collective_aliases() -> set[str]:
+    """Every alias of a collective: other tables (the IGO list) leave these to the collective."""
+    return {alias for row in COLLECTIVES for alias in row[3]}
 
 
 def collectives() -> list[Row]:

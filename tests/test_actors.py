@@ -31,6 +31,16 @@ def test_unknown_person_with_title_and_country_word(resolve):
     assert m.text == "Syrian Defense Minister Ali Abdullah Ayyoub"
 
 
+def test_officials_from_a_country_belong_to_it(resolve):
+    """"Top diplomats from France" are French even after a sentence about Iraq (not the nearest country)."""
+    memory = ArticleMemory()
+    resolve("Officials met with the Iraqi foreign minister in Baghdad.", "minister", memory)
+    m = resolve("Top diplomats from France and Germany criticized Russia on Friday.", "diplomats", memory)
+    assert m is not None and m.actor.country == "FRA" and "nearest" not in m.resolved_by
+    refugees = resolve("Refugees from Syria crossed the border.", "Refugees")
+    assert refugees is not None and refugees.actor.country == "SYR"
+
+
 def test_chief_of_staff_of_countrys_armed_forces(resolve):
     m = resolve("It was signed by Chief of Staff of Iran's Armed Forces Major General Mohammad Bagheri.", "Bagheri")
     assert m.actor.country == "IRN" and "MIL" in m.actor.sectors and m.actor.name == "Mohammad Bagheri"

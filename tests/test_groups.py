@@ -64,6 +64,17 @@ def test_collective_gulf_nations_has_members(resolve):
     assert {"SAU", "ARE", "BHR"} <= set(m.actor.members)
 
 
+def test_the_g7_is_its_seven_members_not_one_igo(resolve):
+    # VOA 7999406 (training/voa t55): the article gold codes the G7 as a collective with members
+    m = resolve("The statement said the G7 countries affirmed their \u201cunwavering support for Ukraine.\u201d",
+                "countries")
+    assert m is not None and m.actor.code == "G7" and m.actor.party is None
+    assert set(m.actor.members) == {"CAN", "FRA", "DEU", "ITA", "JPN", "GBR", "USA"}
+    m = resolve("Top diplomats from the Group of Seven leading democracies urged Russia on Friday to accept a "
+                "U.S.-proposed ceasefire.", "diplomats")
+    assert m is not None and m.actor.code == "G7"
+
+
 def test_regional_word_as_a_modifier_is_not_the_collective(resolve):
     m = resolve("The West African bloc suspended Mali on Sunday.", "bloc")
     assert m is None or m.actor.code != "WST"

@@ -42,7 +42,7 @@ def find_actors(
         mention = resolver.resolve(tok, when=published, memory=memory)
         if mention is None or (tok.i in inside_known and mention.actor.code is None):
             continue
-        phrase = frozenset(t.i for t in phrase_tokens(tok))
+        phrase = frozenset(t.i for t in (resolver.phrase(tok) if hasattr(resolver, "phrase") else phrase_tokens(tok)))
         table[tok.i] = (mention, phrase)
         if mention.actor.code is not None:
             inside_known |= phrase

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Sequence
 
-from ..lexicon import Lexicon, Person
+from ..lexicon import Lexicon, Person, phrase_key
 from ..records import Actor, Mention
 from .collective import community_country, is_collective
 from .memory import ArticleMemory
@@ -45,12 +45,13 @@ _NAME_PREPS = frozenset({"for", "without", "against", "sans"})
 _NAME_ENTITY_TYPES = frozenset({"ORG", "FAC"})
 
 
-def phrase_tokens(head: Any) -> list[Any]:
+def phrase_tokens(head: Any, *, origin: bool = False) -> list[Any]:
     """Tokens of the noun phrase headed by ``head``: modifiers and "of" phrases, no clauses, and
-    the prepositional part of a named organisation (see ``_NAME_PREPS``)."""
+    the prepositional part of a named organisation (see ``_NAME_PREPS``); with ``origin``, the
+    head's own "from" phrase too ("officials from Iran", "top diplomats from France")."""
     out = [head]
     for child in head.children:
-        if child.dep_ == "prep" and (child.lower_ == "of" or _inside_name(child)):
+        if child.dep_ == "prep" and (child.lower_ == "of" or (origin and child.lower_ == "from") or _inside_name(child)):
             out.extend(phrase_tokens(child))
         elif child.dep_ not in _NOT_IN_PHRASE:
             out.extend(phrase_tokens(child))
@@ -134,11 +135,17 @@ class ActorResolver:
                 i += 1
         return hits
 
+    def phrase(self, head: Any) -> list[Any]:
+        """The tokens of ``head``'s phrase; a role noun ("officials", "diplomats", "troops") takes
+        its "from" phrase in: people from a country belong to it, things from it do not."""
+        origin = head.pos_ == "NOUN" and bool(self.lexicon.agents.get(phrase_key(head.text)))
+        return phrase_tokens(head, origin=origin)
+
     def resolve(self, head: Any, *, when: date, memory: ArticleMemory) -> Mention | None:
         """The Mention for the phrase headed by ``head``, or None if it names no actor."""
         if (head.lower_ in _PRONOUNS and head.text != "US") or head.ent_type_ in _NOT_ACTORS:
             return None
-        tokens = [t for t in phrase_tokens(head) if t.dep_ != "case" and t.tag_ != "POS"]
+        tokens = [t for t in self.phrase(head) if t.dep_ != "case" and t.tag_ != "POS"]
         found = self._resolve_tokens(tokens, when, memory)
         if found is None:
             return None

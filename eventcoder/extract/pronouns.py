@@ -87,6 +87,11 @@ def _is_group(tok: Any, mention: Mention) -> bool:
 
 
 def _is_person(tok: Any, mention: Mention) -> bool:
+    """A known office-holder, a named person with a country, or a name spaCy left untyped that a
+    role describes ("Nop Vy, the association's executive director, …")."""
     if mention.actor.code is None:
         return False
-    return mention.resolved_by.startswith("person") or (tok.ent_type_ == "PERSON" and mention.actor.country is not None)
+    if mention.resolved_by.startswith("person"):
+        return True
+    described = tok.pos_ == "PROPN" and not tok.ent_type_ and "appositive" in mention.resolved_by
+    return (tok.ent_type_ == "PERSON" or described) and mention.actor.country is not None
