@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Sequence
 
+from .events.verbmatch import for_clauses
 from .records import Mention
 
 SPEECH_VERBS = frozenset(
@@ -153,6 +154,9 @@ def _objects(verb: Any, actors: ActorTable) -> list[tuple[Any, str]]:
             for prep in child.children:  # "sent troops to Syria": the object's own preposition
                 if prep.dep_ == "prep" and prep.lower_ in ("to", "against", "with"):
                     found.extend((t, f"prep:{prep.lower_}") for g in prep.children if g.dep_ == "pobj" for t in _conjuncts(g) if t.i in actors)
+    for clause in for_clauses(verb):  # "called for the Taliban to lift the ban"
+        found.extend((t, "prep:for") for s in clause.children if s.dep_ in ("nsubj", "nsubjpass")
+                     for t in _conjuncts(s) if t.i in actors)
     for child in verb.children:
         if child.dep_ != "prep":
             continue
@@ -205,10 +209,16 @@ def find_quote(verb: Any, sent: Any = None) -> str | None:
 
 
 def _conjoined_partners(sources: list[tuple[Any, tuple[Mention, frozenset[int]]]], actors: ActorTable) -> list[tuple[Any, tuple[Mention, frozenset[int]]]]:
-    """The other countries of a subject phrase the focus stage split ("Cameroon and C.A.R.
-    officials met": C.A.R. officials), as more members of a compound subject."""
-    return [(t, actors[t.i]) for s, _ in sources for t in s.subtree
-            if t.i != s.i and t.i in actors and "+conjoined:" in actors[t.i][0].resolved_by]
+    """The other countries of a subject phrase, as more members of a compound subject: the ones
+    the focus stage split ("Cameroon and C.A.R. officials met": C.A.R. officials) and the conjuncts
+    of its "of" object ("the leaders of Egypt and Jordan met": Jordan)."""
+    split = [(t, actors[t.i]) for s, _ in sources for t in s.subtree
+             if t.i != s.i and t.i in actors and "+conjoined:" in actors[t.i][0].resolved_by]
+    of_objects = [o for s, _ in sources for p in s.children if p.dep_ == "prep" and p.lower_ == "of"
+                  for o in p.children if o.dep_ == "pobj"]
+    listed = [(t, actors[t.i]) for o in of_objects for t in _conjuncts(o, lists=True)[1:]
+              if t.i in actors and _coded_actor(actors[t.i][0])]
+    return split + [x for x in listed if x[0].i not in {t.i for t, _ in split}]
 
 
 def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep_targets: bool = False) -> Iterator[Triple]:
@@ -258,6 +268,14 @@ def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep
         else:
             for _, (s_m, s_toks) in sources[: 1 if len(sources) == 1 or verb.lemma_.lower() not in SPEECH_VERBS else None]:
                 yield Triple(sentence_index, verb.i, s_m, None, s_toks, frozenset(), f"{voice}:no-target", attribution, quote)
+            if not deep_targets and not passive and verb.lemma_.lower() not in SPEECH_VERBS:
+                # "Kenya has refused to attend a hearing by the court": the court, deeper in the verb's
+                # phrase, as one more reading beside no target (``via`` deep:…, the gate weighs it)
+                deep = [(t, actors[t.i], via) for t, via in _deep_objects(verb, actors) if _coded_actor(actors[t.i][0])]
+                for s_tok, (s_m, s_toks) in sources[:1]:
+                    for t_tok, (t_m, t_toks), via in deep:
+                        if t_tok.i != s_tok.i:
+                            yield Triple(sentence_index, verb.i, s_m, t_m, s_toks, t_toks, f"{voice}:{via}", attribution, quote)
 
 
 def _role_alternatives(

@@ -68,3 +68,46 @@ def test_a_passive_subject_under_a_raising_verb_acts(gate_pipeline) -> None:
         gate_pipeline.collector = None
     assert ("Rubio", "Japanese Foreign Minister Takeshi Iwaya", "have") in pairs
     assert ("Rubio", "Japanese Foreign Minister Takeshi Iwaya") not in passive
+
+
+def test_tariffs_and_restrictions_reach_the_party_that_owns_their_object(gate_pipeline) -> None:
+    """"tariffs on U.S. exports" name the United States through its exports; the agent is the subject
+    of the clause the noun's verb continues ("retaliated by announcing …")."""
+    tariffs = _noun_candidates(gate_pipeline, "Outgoing Canadian Prime Minister Justin Trudeau retaliated by "
+                                              "announcing increased tariffs on U.S. exports.")
+    assert ("Outgoing Canadian Prime Minister Justin Trudeau", "U.S. exports", "163", "noun:tariff subject:on") in tariffs
+    travel = _noun_candidates(gate_pipeline, "Italy has now tightened restrictions on all travel from India, "
+                                             "Bangladesh and Sri Lanka.")
+    assert {(s, t, c) for s, t, c, _ in travel if c == "172"} == {
+        ("Italy", "India", "172"), ("Italy", "Bangladesh", "172"), ("Italy", "Sri Lanka", "172")}
+    plain = _noun_candidates(gate_pipeline, "Italy has now tightened restrictions on all travel.")
+    assert plain == set()
+
+
+def test_talks_reported_by_a_speaker_are_the_speakers(gate_pipeline) -> None:
+    """"Pakistan said discussions with the IMF are progressing": the talks are Pakistan's; a noun
+    that is the subject of a clause nobody reports has no agent."""
+    said = _noun_candidates(gate_pipeline, "Pakistan said Sunday that discussions with the International Monetary "
+                                           "Fund to secure a new loan program are progressing well.")
+    assert ("Pakistan", "the International Monetary Fund", "040", "noun:discussion speaker:with") in said
+    plain = _noun_candidates(gate_pipeline, "Discussions with the International Monetary Fund are progressing well.")
+    assert plain == set()
+
+
+def test_a_call_to_act_is_a_request_and_a_call_alone_a_phone_call(gate_pipeline) -> None:
+    """"reiterated its call to the authorities to drop the charges" asks; "made a call to Putin" phones.
+    What is asked (dropping the charges) is not coded as done."""
+    asked = _noun_candidates(gate_pipeline, "Amnesty International welcomed the release and reiterated its call to "
+                                            "the Cambodian authorities to immediately drop all charges against him.")
+    assert ("Amnesty International", "the Cambodian authorities", "020", "noun:call subject:to") in asked
+    phoned = _noun_candidates(gate_pipeline, "U.S. President Donald Trump made a call to Russian President "
+                                             "Vladimir Putin on Tuesday.")
+    assert ("U.S. President Donald Trump", "Russian President Vladimir Putin", "041", "noun:call subject:to") in phoned
+    gate_pipeline.collector = []
+    try:
+        code_text("Amnesty International reiterated its call to the Cambodian authorities to immediately drop all "
+                  "charges against him.", published=date(2024, 10, 24), pipeline=gate_pipeline)
+        dropped = [e for e, _ in gate_pipeline.collector if e.trigger == "drop"]
+    finally:
+        gate_pipeline.collector = None
+    assert dropped == []

@@ -99,6 +99,28 @@ def test_one_phrase_with_two_country_words_is_two_parties(gate_pipeline) -> None
     assert {(e.source.actor.country, e.target.actor.country, e.cameo.plover_type) for e in talks} >= {("IRN", "IRQ", "CONSULT")}
 
 
+def test_the_countries_of_an_of_phrase_meet_each_other(gate_pipeline) -> None:
+    """"The leaders of Egypt and Jordan met": Jordan is a member of the compound subject, not left out."""
+    talks = [e for e in _candidates(gate_pipeline, "The leaders of Egypt and Jordan met in Cairo on Monday.",
+                                    date(2021, 3, 1)) if "compound-subject" in e.method]
+    assert {(e.source.actor.country, e.target.actor.country, e.cameo.plover_type) for e in talks} == {("EGY", "JOR", "CONSULT")}
+    alone = _candidates(gate_pipeline, "The leaders of Egypt met in Cairo on Monday.", date(2021, 3, 1))
+    assert not any("compound-subject" in e.method for e in alone)
+
+
 def test_one_country_word_is_one_party(gate_pipeline) -> None:
     found = _mentions(gate_pipeline, "Iranian and senior ministers held talks on Monday.")
     assert not any("conjoined" in how for *_, how in found.values())
+
+
+def test_a_target_deeper_in_the_verbs_phrase_is_one_more_reading(gate_pipeline) -> None:
+    """"Kenya has refused to attend a hearing by the court": the court is read as the target beside
+    the no-target reading; a speech verb does not reach into what is said."""
+    text = ("Kenya has refused to attend a weeklong hearing by the United Nations' highest court over a "
+            "long-running maritime dispute with Somalia.")
+    refused = [e for e in _candidates(gate_pipeline, text, date(2021, 3, 15)) if e.trigger == "refused"]
+    readings = {(e.target.actor.party if e.target else None, e.method.split("pair:")[1].split(";")[0]) for e in refused}
+    assert ("UNO", "active:deep:xcomp") in readings and (None, "active:no-target") in readings
+    said = _candidates(gate_pipeline, "Kenya said it would not attend a hearing by the court in The Hague.",
+                       date(2021, 3, 15))
+    assert not any("deep:" in e.method for e in said if e.trigger == "said")

@@ -98,6 +98,14 @@ def _borrowed_subject(verb: Any) -> list[Any]:
     return []
 
 
+def for_clauses(verb: Any) -> list[Any]:
+    """Clauses after the verb opened by "for" with a subject of their own ("called for the charge
+    to be dropped", "pushed for Russia to accept"): the subject is the verb's prepositional object."""
+    return [c for c in verb.children if c.dep_ in ("advcl", "ccomp") and c.i > verb.i
+            and any(g.dep_ == "mark" and g.lower_ == "for" for g in c.children)
+            and any(g.dep_ in SUBJECT_DEPS for g in c.children)]
+
+
 def regions(verb: Any, consumed: frozenset[int] = frozenset(), *, flat: bool = False) -> tuple[list[Any], list[Any]]:
     """(pre, post) token lists the verb's patterns are matched against, in match order.
 
@@ -110,6 +118,10 @@ def regions(verb: Any, consumed: frozenset[int] = frozenset(), *, flat: bool = F
             tokens += [clause] + _phrase(clause, ignored, flat=flat)
         if verb.dep_ in ("ccomp", "advcl", "xcomp") and verb.head.i < verb.i:  # "- INDICATED WOULD * NOW": the clause's verb
             tokens += [verb.head] + [t for t in _phrase(verb.head, ignored, flat=flat) if t.i < verb.i]
+    if not flat:  # "called for the charge to be dropped" is matched like "called for the charge"
+        for clause in for_clauses(verb):
+            tokens += [t for t in clause.children if t.dep_ == "mark" or t.dep_ in SUBJECT_DEPS]
+            tokens += [t for s in clause.children if s.dep_ in SUBJECT_DEPS for t in _phrase(s, ignored)]
     passive = {t.i for c in verb.children if c.dep_ == "nsubjpass" for t in c.subtree}
     pre = sorted(  # flat: a passive subject also stays before the verb ("+ * FROM $" [066])
         _borrowed_subject(verb) + [t for t in tokens if t.i < verb.i and (flat or t.i not in passive)],
@@ -150,8 +162,16 @@ def _snapshot(token: Any, flat: bool = False) -> _Tok:
         modifier=top.dep_ in MODIFIER_DEPS and not flat,
         coordinated=token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children),
         head=token.head.i,
-        right=token.right_edge.i if token.pos_ == "ADP" or token.dep_ in PREP_DEPS else -1,
+        right=token.right_edge.i if token.pos_ == "ADP" or token.dep_ in PREP_DEPS else _for_right(token),
     )
+
+
+def _for_right(token: Any) -> int:
+    """A "for" opening a clause with a subject reads as a preposition whose phrase is that subject."""
+    if token.dep_ != "mark" or token.lower_ != "for":
+        return -1
+    subjects = [c for c in token.head.children if c.dep_ in SUBJECT_DEPS]
+    return max((s.right_edge.i for s in subjects), default=-1)
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 from ..events.coding import Coded
 from ..events.ontology import CodeTables
+from ..events.verbmatch import for_clauses
 from datetime import date, timedelta
 
 from ..records import Actor, Mention, ResolvedDate
@@ -88,7 +89,8 @@ def learned_variants(coded: Sequence[Coded], sent: Any, coder: Any, tables: Code
 
     Where the model names the dictionary's PLOVER type the item is marked ``agrees``; where it
     names another (or the dictionary's code has no PLOVER type) the dictionary's reading stays,
-    marked ``disagrees``, and one more candidate carries the model's type as that type's
+    marked ``disagrees`` (saying so when the dictionary's type is the model's second reading:
+    "met and signed an agreement" is SUPPORT first, CONSULT second), and one more candidate carries the model's type as that type's
     default CAMEO code, with its probability in ``method``. The gate chooses between them: the
     model never silently overrules a dictionary pattern.
     """
@@ -114,7 +116,10 @@ def learned_variants(coded: Sequence[Coded], sent: Any, coder: Any, tables: Code
             out[n] = replace(item, method=f"{item.method}; learned {decision.root} p={decision.probability:.2f} agrees")
             continue
         if own is not None:
-            out[n] = replace(item, method=f"{item.method}; learned {decision.root} p={decision.probability:.2f} disagrees")
+            second_code = default_code(tables, decision.second) if decision.second else None
+            also = (f", {OWN_SECOND} p={decision.second_probability:.2f}"
+                    if second_code is not None and tables.cameo(second_code).plover_type == own else "")
+            out[n] = replace(item, method=f"{item.method}; learned {decision.root} p={decision.probability:.2f}{also} disagrees")
         note = f"learned {decision.root} p={decision.probability:.2f} proposes {code}"
         out.append(replace(item, code=code, method=f"{item.method}; {note}", confidence=round(decision.probability, 3)))
     for (n, _), decision in zip(rows, decisions):
@@ -127,8 +132,10 @@ def learned_variants(coded: Sequence[Coded], sent: Any, coder: Any, tables: Code
 
 # How a pair-model reading is named for the gate: (marker in ``method``, feature prefix, probability
 # bands from the highest), the first marker found deciding; its probability is the last "p=" in ``method``.
+OWN_SECOND = "own type second"
 _READINGS = (
     (CONTENT_NOTE, "content", ((0.8, "high"), (0.5, "mid"))),
+    (OWN_SECOND, "disagrees-second", ((0.3, "high"), (0.18, "mid"))),
     ("runner-up", "second", ((0.3, "high"), (0.18, "mid"))),
     ("proposes", "proposes", ((0.95, "top"), (0.8, "high"), (0.5, "mid"))),
 )
@@ -219,14 +226,20 @@ def verdict(features: Sequence[str], gate: Gate) -> tuple[bool, float, str]:
     return decision.keep, decision.probability, decision.describe()
 
 
-_REQUESTING = frozenset("urge call ask demand appeal plead press request exhort encourage invite beg implore".split())
+_REQUESTING = frozenset("urge call ask demand appeal plead plea press push lobby request exhort encourage invite beg implore".split())
 
 
 def requested_act(verb: Any) -> bool:
     """A predicate that is what someone is asked to do ("called on Russia to stop bombing",
-    "urged the president to avoid decisions"): the request is the event, not the act."""
+    "urged the president to avoid decisions", "called for the Taliban to lift the ban"): the request
+    is the event, not the act."""
     node = verb
-    while node.dep_ in ("xcomp", "conj", "ccomp") and node.head.i != node.i:
+    if node.dep_ == "acl" and node.head.lemma_.lower() in _REQUESTING:  # "its appeal to X to release …"
+        return True
+    if node.dep_ in ("xcomp", "advcl") and any(c.dep_ == "dobj" and c.lemma_.lower() in _REQUESTING and c.i < node.i
+                                               for c in node.head.children):
+        return True  # "reiterated its call to the authorities to drop the charges"
+    while (node.dep_ in ("xcomp", "conj", "ccomp") or node in for_clauses(node.head)) and node.head.i != node.i:
         node = node.head
         if node.lemma_.lower() in _REQUESTING:
             return True

@@ -6,8 +6,9 @@ The verb dictionary reads verbs; these nouns carry an event of their own type. A
 actors around it. Its agent is a possessor or modifier of the noun ("Israel's strikes",
 "U.S.-Ukraine talks"), the object of its "by" ("a visit by Modi"), else the subject of the verb
 the noun hangs from ("Rubio led talks with …", "he said during a visit to …"); its other party is
-the object of one of its prepositions (talks *with*, a visit *to*, strikes *on*), and "talks
-between A and B" name both. Each (agent, party) is a candidate with the noun's code and
+the object of one of its prepositions (talks *with*, a visit *to*, strikes *on*), or, when that
+object is a thing, the party that owns or qualifies it ("tariffs on Canadian and Mexican
+exports", "restrictions on travel from India"); "talks between A and B" name both. Each (agent, party) is a candidate with the noun's code and
 ``noun:LEMMA`` in ``method``; the pair model gives its own reading beside it and the gate
 decides, as for verbs.
 """
@@ -18,6 +19,7 @@ from typing import Any
 
 from ..events.coding import Coded
 from ..events.modality import intent_code, modality_of
+from .features import SPEECH_LEMMAS
 from ..relations import ActorTable, Triple, find_attribution, find_quote
 
 _MEET = frozenset({"with"})
@@ -30,11 +32,16 @@ EVENT_NOUNS: dict[str, tuple[str, frozenset[str]]] = {
     **{n: ("190", _HIT) for n in ("attack", "strike", "offensive", "assault", "raid", "shelling", "bombardment")},
     **{n: ("195", _HIT) for n in ("airstrike", "air strike", "bombing")},
     **{n: ("160", _HIT) for n in ("sanction", "embargo")},
+    **{n: ("163", _HIT) for n in ("tariff", "duty", "levy")},
+    "restriction": ("172", _HIT),
     **{n: ("173", frozenset({"of"})) for n in ("arrest", "detention")},
+    **{n: ("020", frozenset({"to", "on"})) for n in ("appeal", "plea", "call")},  # "a call" alone is a phone call: see _code
     "protest": ("140", frozenset({"against"})),
     "threat": ("130", _HIT),
 }
 _AGENT_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
+_CONTINUES = frozenset({"xcomp", "pcomp", "advcl", "conj", "prep"})  # clauses that share their head's subject
+_ORIGIN = frozenset({"from", "of"})  # "travel from India", "exports of China"
 _UP = frozenset({"dobj", "pobj", "prep", "attr", "appos", "conj"})  # how a noun hangs from its verb
 
 
@@ -48,6 +55,8 @@ def noun_candidates(sent: Any, sentence_index: int, actors: ActorTable) -> list[
             continue
         code, preps = entry
         verb = _verb_above(noun)
+        if _lemma(noun) == "call" and not asks_to_act(noun, verb):
+            code = "041"  # "made a call to Putin": a telephone call, not an appeal
         mode = modality_of(verb) if verb is not None else "asserted"
         if mode in ("negated", "hypothetical"):
             continue
@@ -85,8 +94,15 @@ def _pairs(noun: Any, verb: Any | None, preps: frozenset[str], owner: dict[int, 
            actors: ActorTable) -> list[tuple[int, int, str]]:
     """(agent key, party key, how) for the noun's agents and other parties (keys of ``actors``)."""
     def mentioned(tok: Any) -> list[int]:
-        keys = [owner[t.i] for t in (tok, *(c for c in tok.children if c.dep_ == "conj")) if t.i in owner]
+        keys = [owner[t.i] for t in _with_conjuncts(tok) if t.i in owner]
         return list(dict.fromkeys(keys))
+
+    def qualifying(thing: Any) -> list[int]:
+        """The parties a thing belongs to: "Canadian exports", "China's steel", "travel from India"."""
+        found = [k for c in thing.children if c.dep_ in _AGENT_DEPS for k in mentioned(c)]
+        for prep in (c for c in thing.children if c.dep_ == "prep" and c.lower_ in _ORIGIN):
+            found += [k for o in prep.children if o.dep_ == "pobj" for k in mentioned(o)]
+        return list(dict.fromkeys(found))
 
     agents = [k for c in noun.children if c.dep_ in _AGENT_DEPS for k in mentioned(c)]
     parties: list[tuple[int, str]] = []
@@ -98,13 +114,63 @@ def _pairs(noun: Any, verb: Any | None, preps: frozenset[str], owner: dict[int, 
         elif word == "between" and len(objects) >= 2:
             return [(objects[0], k, "between") for k in objects[1:]]
         elif word in preps:
+            if not objects:
+                objects = [k for o in prep.children if o.dep_ == "pobj" for k in qualifying(o)]
             parties += [(k, word) for k in objects]
     if not parties and len(agents) >= 2 and preps == _MEET:  # "U.S.-Ukraine talks"
         return [(agents[0], k, "noun:pair") for k in agents[1:]]
     if not agents and verb is not None:
-        agents = [k for c in verb.children if c.dep_ == "nsubj" for k in mentioned(c)]
+        agents = [k for c in _subjects(verb) for k in mentioned(c)]
         how = "subject"
+    elif not agents and _speaker_of(noun) is not None:  # "Pakistan said discussions with the IMF are progressing"
+        agents = [k for c in _subjects(_speaker_of(noun)) for k in mentioned(c)]
+        how = "speaker"
     else:
         how = "noun"
     return [(a, p, f"{how}:{word}") for a in dict.fromkeys(agents) for p, word in parties]
 
+
+
+def _with_conjuncts(tok: Any) -> list[Any]:
+    """A token and its chain of conjuncts ("India, Bangladesh and Sri Lanka")."""
+    out, todo = [], [tok]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        todo += [c for c in node.children if c.dep_ == "conj"]
+    return out
+
+
+def _subjects(verb: Any) -> list[Any]:
+    """The subject of the verb, or of the clause it continues when it has none of its own: "Trudeau
+    retaliated by announcing tariffs", "Trump imposed tariffs, then exempted the duties"."""
+    node = verb
+    for _ in range(4):
+        found = [c for c in node.children if c.dep_ == "nsubj"]
+        if found or node.dep_ not in _CONTINUES or node.head.i == node.i:
+            return found
+        node = node.head
+    return []
+
+
+def _speaker_of(noun: Any) -> Any | None:
+    """The speech verb whose reported clause has the noun as its subject ("Pakistan said
+    discussions with the IMF are progressing": said), else None."""
+    clause = noun.head
+    if noun.dep_ not in ("nsubj", "nsubjpass") or clause.dep_ != "ccomp" or clause.head.i == clause.i:
+        return None
+    speech = clause.head
+    return speech if speech.lemma_.lower() in SPEECH_LEMMAS else None
+
+
+def asks_to_act(noun: Any, verb: Any | None) -> bool:
+    """Whether an appeal noun says what is asked: an infinitive on the noun ("its appeal to the
+    government to release …") or on its verb after it ("reiterated its call to the authorities to
+    drop all charges")."""
+    def infinitive(tok: Any) -> bool:
+        return any(g.dep_ == "aux" and g.lower_ == "to" for g in tok.children)
+
+    if any(c.dep_ == "acl" and infinitive(c) for c in noun.children):
+        return True
+    return verb is not None and any(c.dep_ in ("xcomp", "advcl") and c.i > noun.i and infinitive(c)
+                                    for c in verb.children)
