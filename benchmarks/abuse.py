@@ -3,6 +3,7 @@
     python benchmarks/abuse.py [--db STORE] [--events 50000] [--clients 20] [--requests 50] [--json]
     python benchmarks/abuse.py --build OUT.duckdb --events 200000      # only build a store
     python benchmarks/abuse.py --db STORE --text Moscow [--limit-gb 16] # one text search, cold
+    python benchmarks/abuse.py --db STORE --export csv,jsonl             # exports one after another, cold
 
 Without ``--db`` a store of ``--events`` events is built first: the bundled examples coded by the
 real pipeline, then their rows copied in SQL with new ids (copy ``i`` gets ``md5(id:i)[:16]`` and
@@ -390,6 +391,36 @@ def text_search(db: Path, words: str, limit_gb: float | None) -> list[dict[str, 
     return out
 
 
+def exports(db: Path, formats: list[str], limit_gb: float | None) -> list[dict[str, object]]:
+    """One cold server; ``/export?format=F`` for each format in turn, each body read in 64 KB
+    pieces and thrown away: status, seconds, bytes, rows, the body's SHA-256 and the server's
+    peak RSS so far (VmHWM); the first row is the server's peak RSS after starting."""
+    import hashlib
+
+    with Server(db, limit_gb=limit_gb) as server:
+        pid = server.proc.pid  # type: ignore[union-attr]
+        out: list[dict[str, object]] = [{"path": "(started)", "peak_rss_mb": round(_status_mb(pid, "VmHWM"))}]
+        for fmt in formats:
+            path = "/export?" + urllib.parse.urlencode({"format": fmt})
+            started, size, digest, status, rows = time.perf_counter(), 0, hashlib.sha256(), 0, ""
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                status, rows = response.status, response.getheader("X-Eventcoder-Rows") or ""
+                while piece := response.read(65536):
+                    size += len(piece)
+                    digest.update(piece)
+            except (OSError, http.client.HTTPException):
+                status = 0  # the server died (out of its memory limit)
+            finally:
+                conn.close()
+            out.append({"path": path, "status": status, "seconds": round(time.perf_counter() - started, 2),
+                        "bytes": size, "rows": rows, "sha256": digest.hexdigest()[:16],
+                        "peak_rss_mb": round(_status_mb(pid, "VmHWM"))})
+    return out
+
+
 def run_load(server: Server, args: argparse.Namespace) -> list[dict[str, object]]:
     page = json.loads(request(server.port, "/events?page_size=500")[1])
     ids = [e["event_id"] for e in page["items"]]
@@ -424,6 +455,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2, help="load rounds: the first on a cold server with the "
                                                               "abuse, the others warm (answers kept)")
     parser.add_argument("--text", metavar="WORDS", help="only time /events?text=WORDS and /events on a cold server")
+    parser.add_argument("--export", metavar="FORMATS", help="only download /export?format=F for each of the "
+                                                             "comma-separated FORMATS in turn on a cold server")
     parser.add_argument("--limit-gb", type=float, help="address-space limit of the server process")
     parser.add_argument("--build", type=Path, metavar="OUT", help="only build the store at OUT")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -441,6 +474,13 @@ def main() -> int:
                 print(json.dumps(row) if args.json else
                       f"{row['path'][:40]:<40} {row['status']:>4} {row['seconds']:>7} s  peak RSS {row['peak_rss_mb']} MB")
             return 0 if all(r["status"] == 200 for r in found) else 1
+        if args.export:
+            done = exports(db, args.export.split(","), args.limit_gb)
+            for row in done:
+                print(json.dumps(row) if args.json else
+                      f"{row['path'][:40]:<40} {row.get('status', ''):>4} {row.get('seconds', ''):>7} s  "
+                      f"{row.get('bytes', ''):>12} bytes  peak RSS {row['peak_rss_mb']} MB")
+            return 0 if all(r.get("status", 200) == 200 for r in done) else 1
         with Server(db, limit_gb=args.limit_gb) as server:
             reports = run_load(server, args)
     if args.json:

@@ -22,20 +22,21 @@ text fields are written as spaces, so TSV files need no quoting (ICEWS files use
 from __future__ import annotations
 
 import csv
+import io
 import json
-import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any
 
 from eventcoder.errors import ConfigError, EventcoderError
 from eventcoder.export_formats import FIELD_FORMATS, Tables, clean_text
 from eventcoder.output import EVENT_COLUMNS, open_output
 from eventcoder.registry import DEFAULT_LINK_METHOD, EXPORT_FORMATS, OWN_EXPORT_FORMATS
 from eventcoder.store import EventStore
-from eventcoder.store.datasets import ARTICLE_COLUMNS, LINK_COLUMNS, EventFilter, dataset_query, iter_dataset
+from eventcoder.store import datasets
+from eventcoder.store.datasets import ARTICLE_COLUMNS, LINK_COLUMNS, DatasetReader, EventFilter
 
 OWN_COLUMNS: tuple[str, ...] = (*EVENT_COLUMNS, *ARTICLE_COLUMNS, *LINK_COLUMNS)
 OWN_FORMATS: tuple[str, ...] = OWN_EXPORT_FORMATS
@@ -87,86 +88,209 @@ def own_row(row: Mapping[str, object]) -> dict[str, object]:
     return out
 
 
-def _write_delimited(rows: Iterator[Mapping[str, object]], out: TextIO, fmt: str, header: bool,
-                     tables: Tables) -> int:
+EXPORT_CHUNK_BYTES = 64 * 1024  # what ``ExportStream.chunks`` gathers before it gives a chunk
+PARQUET_ROW_GROUP = 10_000  # rows per Parquet row group
+
+
+def _delimited_text(rows: Iterable[Mapping[str, object]], fmt: str, header: bool, tables: Tables) -> Iterator[str]:
     spec = FIELD_FORMATS[fmt]
     names = columns_for(fmt, tables)
     if header:
-        out.write(spec.delimiter.join(names) + "\n")
-    count = 0
+        yield spec.delimiter.join(names) + "\n"
     for row in rows:
         values = spec.builder(row, tables)
         unknown = set(values) - set(names)
         if unknown:  # a builder bug, not a user error
             raise AssertionError(f"{fmt} builder wrote columns not in the schema: {sorted(unknown)}")
-        out.write(spec.delimiter.join(_cell(values.get(n)) for n in names) + "\n")
-        count += 1
-    return count
+        yield spec.delimiter.join(_cell(values.get(n)) for n in names) + "\n"
 
 
-def _write_plover(rows: Iterator[Mapping[str, object]], out: TextIO, lines: bool, tables: Tables) -> int:
+def _plover_text(rows: Iterable[Mapping[str, object]], lines: bool, tables: Tables) -> Iterator[str]:
     count = 0
     if not lines:
-        out.write("[")
+        yield "["
     for row in rows:
         record = FIELD_FORMATS["plover"].builder(row, tables)
         text = json.dumps(record, ensure_ascii=False, default=_json_value)
-        out.write(text + "\n" if lines else ("\n" if count == 0 else ",\n") + text)
+        yield text + "\n" if lines else ("\n" if count == 0 else ",\n") + text
         count += 1
     if not lines:
-        out.write("\n]\n" if count else "]\n")
-    return count
+        yield "\n]\n" if count else "]\n"
 
 
-def _write_own(rows: Iterator[Mapping[str, object]], out: TextIO, fmt: str, header: bool) -> int:
-    count = 0
+def _own_text(rows: Iterable[Mapping[str, object]], fmt: str, header: bool) -> Iterator[str]:
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=OWN_COLUMNS, lineterminator="\n")
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=OWN_COLUMNS, lineterminator="\n")
         if header:
             writer.writeheader()
         for row in rows:
             writer.writerow({k: _cell(v) if v is not None else None for k, v in own_row(row).items()})
-            count += 1
-        return count
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()  # the header of an empty export
+        return
     for row in rows:
-        out.write(json.dumps(own_row(row), ensure_ascii=False, default=_json_value) + "\n")
-        count += 1
-    return count
+        yield json.dumps(own_row(row), ensure_ascii=False, default=_json_value) + "\n"
 
 
-def _write_parquet(store: EventStore, path: str, *, level: str, method: str,
-                   filters: EventFilter | None) -> int:
+def export_text(rows: Iterable[Mapping[str, object]], *, format: str, header: bool | None = None,
+                lines: bool = False, tables: Tables | None = None) -> Iterator[str]:
+    """The text of an export of ``rows`` (dataset rows, in order) piece by piece: a header, then
+    one piece per row (every text format but parquet). ``lines``: plover as JSON lines."""
+    tables = tables or Tables.default()
+    columns_for(format, tables)  # an unknown format is refused before any row is read
+    if format in FIELD_FORMATS and format != "plover":
+        return _delimited_text(rows, format, FIELD_FORMATS[format].header if header is None else header, tables)
+    if format == "plover":
+        return _plover_text(rows, lines, tables)
+    if format == "parquet":
+        raise ConfigError("parquet is not a text format; use stream_export or export_events")
+    return _own_text(rows, format, header is not False)
+
+
+def _gather(pieces: Iterable[str | bytes], size: int) -> Iterator[bytes]:
+    """``pieces`` (text as UTF-8) joined into chunks of at least ``size`` bytes (the last may be
+    shorter; none is empty)."""
+    held: list[bytes] = []
+    length = 0
+    for piece in pieces:
+        data = piece.encode("utf-8") if isinstance(piece, str) else piece
+        held.append(data)
+        length += len(data)
+        if length >= size:
+            yield b"".join(held)
+            held, length = [], 0
+    if length:
+        yield b"".join(held)
+
+
+class _Sink:
+    """A file for pyarrow's ParquetWriter that keeps what is written until it is taken."""
+
+    closed = False
+
+    def __init__(self) -> None:
+        self._held: list[bytes] = []
+        self._at = 0
+
+    def write(self, data: bytes) -> int:
+        self._held.append(bytes(data))
+        self._at += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._at
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def take(self) -> bytes:
+        data, self._held = b"".join(self._held), []
+        return data
+
+
+def _pyarrow() -> tuple[Any, Any]:
     try:
+        import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError as exc:
         raise EventcoderError("parquet export needs pyarrow: pip install 'eventcoder[analysis]'") from exc
-    if path == "-":
-        raise ConfigError("parquet cannot be written to stdout; give a file with --out")
-    sql, params = dataset_query(level=level, method=method, filters=filters)
-    cols = ", ".join(
-        f"regexp_replace(trim({c}), '\\s+', ' ', 'g') AS {c}" if c in _TEXT_COLUMNS else c
-        for c in OWN_COLUMNS
+    return pa, pq
+
+
+def _parquet_bytes(reader: DatasetReader) -> Iterator[bytes]:
+    """A Parquet file of the dataset's own columns (text fields on one line), in row groups of
+    ``PARQUET_ROW_GROUP`` rows, given piece by piece as each row group is written."""
+    pa, pq = _pyarrow()
+    select = ", ".join(
+        f"regexp_replace(trim({c}), '\\s+', ' ', 'g') AS {c}" if c in _TEXT_COLUMNS else c for c in OWN_COLUMNS
     )
-    target = Path(path).expanduser()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    cursor = store.connection.cursor()
-    try:
-        result = cursor.execute(f"SELECT {cols} FROM ({sql}) d", params)
-        # DuckDB ≥ 2 names it to_arrow_reader; 1.x fetch_record_batch (not in 2.x's type stubs).
-        reader = getattr(result, "to_arrow_reader", None) or getattr(result, "fetch_record_batch")
-        with warnings.catch_warnings():  # DuckDB notes the copy an execute() result makes
-            warnings.simplefilter("ignore", UserWarning)
-            reader = reader(10_000)
-        count = 0
-        with pq.ParquetWriter(str(target), reader.schema) as writer:
-            for batch in reader:
-                writer.write_batch(batch)
-                count += batch.num_rows
-        return count
-    except OSError as exc:
-        raise EventcoderError(f"cannot write {path}: {exc}") from exc
-    finally:
-        cursor.close()
+    sink = _Sink()
+    held: list[Any] = []
+    count = 0
+    with pq.ParquetWriter(sink, reader.arrow_schema(select)) as writer:
+        for batch in reader.record_batches(select, rows_per_batch=PARQUET_ROW_GROUP):
+            held.append(batch)
+            count += batch.num_rows
+            while count >= PARQUET_ROW_GROUP:
+                table = pa.Table.from_batches(held)
+                writer.write_table(table.slice(0, PARQUET_ROW_GROUP).combine_chunks())
+                rest = table.slice(PARQUET_ROW_GROUP)
+                held, count = rest.combine_chunks().to_batches(), rest.num_rows
+                yield sink.take()
+        if count:
+            writer.write_table(pa.Table.from_batches(held).combine_chunks())
+    yield sink.take()
+
+
+class ExportStream:
+    """An export read from the store in bounded memory: its rows and columns are known before
+    the first byte, its body comes as ``chunks`` of about ``EXPORT_CHUNK_BYTES`` (one batch of at
+    most ``store.datasets.DATASET_BATCH_ROWS`` rows is read at a time). The same bytes as
+    ``export_events`` writes to a file. Read ``chunks`` once; close it (or use it as a context
+    manager) when it is not read to the end."""
+
+    def __init__(self, reader: DatasetReader, *, format: str, level: str, header: bool | None, lines: bool,
+                 chunk_bytes: int, tables: Tables) -> None:
+        self.format, self.level, self.lines = format, level, lines
+        self.rows = reader.rows
+        self.columns = columns_for(format, tables)
+        self._reader, self._header, self._tables, self._size = reader, header, tables, chunk_bytes
+
+    def __enter__(self) -> ExportStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._reader.close()
+
+    def chunks(self) -> Iterator[bytes]:
+        """The export's bytes; the read is closed when they are all given (or on ``close``)."""
+        try:
+            if self.format == "parquet":
+                yield from _gather(_parquet_bytes(self._reader), self._size)
+            else:
+                yield from _gather(export_text(self._reader.iter_rows(), format=self.format, header=self._header,
+                                               lines=self.lines, tables=self._tables), self._size)
+        finally:
+            self.close()
+
+
+def stream_export(
+    store: EventStore,
+    *,
+    format: str,
+    level: str = "linked",
+    method: str = DEFAULT_LINK_METHOD,
+    filters: EventFilter | None = None,
+    header: bool | None = None,
+    lines: bool = False,
+    corrections: bool | None = None,
+    chunk_bytes: int | None = None,
+    batch_rows: int | None = None,
+) -> ExportStream:
+    """The store's events (filtered) in ``format`` as a stream of bytes in bounded memory (see
+    ``export_events`` for the arguments; ``lines``: plover as one JSON record per line). The
+    rows are counted now, in the snapshot the chunks are read from. ``chunk_bytes`` (default
+    ``EXPORT_CHUNK_BYTES``) and ``batch_rows`` (default ``store.datasets.DATASET_BATCH_ROWS``)
+    bound a chunk and the rows one query reads."""
+    if corrections is not None:  # issue 6: the corrections flag travels in the filter
+        filters = replace(filters or EventFilter(), corrections=corrections)
+    tables = Tables.default()
+    columns_for(format, tables)  # an unknown format is refused before the store is read
+    if format == "parquet":
+        _pyarrow()
+    reader = DatasetReader(store, level=level, method=method, filters=filters,
+                           batch_rows=datasets.DATASET_BATCH_ROWS if batch_rows is None else batch_rows)
+    return ExportStream(reader, format=format, level=level, header=header, lines=lines,
+                        chunk_bytes=EXPORT_CHUNK_BYTES if chunk_bytes is None else chunk_bytes, tables=tables)
 
 
 def export_events(
@@ -185,21 +309,28 @@ def export_events(
     ``header`` overrides the format's own convention (Phoenix and GDELT files have none).
     ``corrections`` True applies analysts' corrections (changed types/actors; events marked wrong
     left out), False exports the coder's events as coded; None keeps ``filters.corrections``.
+    The rows are read as ``stream_export`` reads them: in batches, in bounded memory.
     """
-    if corrections is not None:  # issue 6: the corrections flag travels in the filter
-        filters = replace(filters or EventFilter(), corrections=corrections)
-    tables = Tables.default()
-    names = columns_for(format, tables)
-    if format == "parquet":
-        rows = _write_parquet(store, out, level=level, method=method, filters=filters)
-        return ExportSummary(format, out, rows, names, level)
-    source = iter_dataset(store, level=level, method=method, filters=filters)
-    with open_output(out) as handle:
-        if format in FIELD_FORMATS and format != "plover":
-            want = FIELD_FORMATS[format].header if header is None else header
-            rows = _write_delimited(source, handle, format, want, tables)
-        elif format == "plover":
-            rows = _write_plover(source, handle, str(out).endswith((".jsonl", ".ndjson")), tables)
+    if format == "parquet" and out == "-":
+        raise ConfigError("parquet cannot be written to stdout; give a file with --out")
+    lines = format == "plover" and str(out).endswith((".jsonl", ".ndjson"))
+    with stream_export(store, format=format, level=level, method=method, filters=filters, header=header,
+                       lines=lines, corrections=corrections) as stream:
+        if format == "parquet":
+            _write_binary(out, stream.chunks())
         else:
-            rows = _write_own(source, handle, format, header is not False)
-    return ExportSummary(format, out, rows, names, level)
+            with open_output(out) as handle:
+                for chunk in stream.chunks():
+                    handle.write(chunk.decode("utf-8"))
+        return ExportSummary(format, out, stream.rows, stream.columns, level)
+
+
+def _write_binary(path: str, chunks: Iterable[bytes]) -> None:
+    target = Path(path).expanduser()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+    except OSError as exc:
+        raise EventcoderError(f"cannot write {path}: {exc.strerror or exc}") from exc

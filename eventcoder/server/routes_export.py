@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, PlainTextResponse
-from starlette.background import BackgroundTask
+from fastapi.responses import PlainTextResponse
 
-from eventcoder.export import export_events
+from eventcoder.export import stream_export
 from eventcoder.registry import EXPORT_SUFFIXES, ExportFormat
+from eventcoder.server.download import Download, DownloadResponse
 from eventcoder.server.params import Dataset, dataset_params
 from eventcoder.server.rows import correction_full
 from eventcoder.server.state import state_of
@@ -45,22 +43,15 @@ def export(
     format: Annotated[ExportFormat, Query(description="file format (see docs/datasets.md)")] = ExportFormat.CSV,
     header: Annotated[bool | None, Query(description="override the format's header convention")] = None,
     plover_lines: Annotated[bool, Query(description="plover: one JSON record per line")] = False,
-) -> FileResponse:
+) -> DownloadResponse:
+    """Streamed as it is read (chunked), in bounded memory; ``X-Eventcoder-Rows`` gives the rows."""
     suffix = ".jsonl" if format is ExportFormat.PLOVER and plover_lines else EXPORT_SUFFIXES[format]
-    handle, path = tempfile.mkstemp(prefix="eventcoder-export-", suffix=suffix)
-    os.close(handle)
-    state = state_of(request)
-    try:
-        with state.heavy(), state.reading(heavy=True) as store:
-            summary = export_events(store, format=format.value, out=path, level=ds.level, method=ds.method,
-                                    filters=ds.filters, header=header)
-    except BaseException:
-        os.unlink(path)
-        raise
+    download = Download(state_of(request), lambda store: stream_export(
+        store, format=format.value, level=ds.level, method=ds.method, filters=ds.filters, header=header,
+        lines=suffix == ".jsonl" and format is ExportFormat.PLOVER))
     name = f"eventcoder-{format.value}-{ds.level}{'-corrected' if ds.filters.corrections else ''}{suffix}"
-    return FileResponse(path, filename=name, media_type=_MEDIA[suffix],
-                        headers={"X-Eventcoder-Rows": str(summary.rows)},
-                        background=BackgroundTask(os.unlink, path))
+    return DownloadResponse(download, media_type=_MEDIA[suffix], headers={
+        "X-Eventcoder-Rows": str(download.stream.rows), "Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/corrections", summary="Corrections (in force, or the whole log), newest first", tags=["corrections"])

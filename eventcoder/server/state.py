@@ -21,8 +21,10 @@ from eventcoder.store import EventStore
 
 MAX_PAGE_SIZE = 500
 MAX_BODY_BYTES = 5_000_000
-HEAVY_SLOTS = 1  # analyses (pandas) and exports at once: each holds the dataset in memory, and
-# their Python loops hold the GIL, so a second one would add memory, not speed
+HEAVY_SLOTS = 1  # analyses (pandas) at once: each holds the dataset in memory, and their Python
+# loops hold the GIL, so a second one would add memory, not speed
+EXPORT_SLOTS = 1  # exports at once: each streams in bounded memory (eventcoder.export.stream_export)
+# while its client reads, so a slow client holds an export slot, never an analysis's
 HEAVY_WAIT = 120.0  # seconds a request waits for a slot before 503
 READER_NICE = 10  # how much lower the CPU priority of store readers is under ``eventcoder serve``
 # (Linux): the event loop (/health, answers kept in memory, every request's HTTP) keeps the CPU
@@ -63,6 +65,7 @@ class ServerState:
     cache: AnswerCache = field(default_factory=AnswerCache)
     frames: AnswerCache = field(default_factory=lambda: AnswerCache(max_bytes=MAX_FRAME_BYTES, max_entry=MAX_FRAME_BYTES))
     _heavy: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(HEAVY_SLOTS))
+    _exports: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(EXPORT_SLOTS))
     _reads: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(READ_SLOTS))
     _pipeline: Any = None
     _rules: Any = None
@@ -101,10 +104,7 @@ class ServerState:
         if not heavy and not self._reads.acquire(timeout=HEAVY_WAIT):
             raise ApiError(503, "the server is busy; retry in a moment", code="busy", headers={"Retry-After": "5"})
         try:
-            with self._open_lock:
-                if self._readers is None:
-                    raise ApiError(503, "the store is not open (the server is starting or stopping)")
-                reader = self._readers.reader()
+            reader = self.open_reader()
             try:
                 yield reader
             finally:
@@ -112,6 +112,14 @@ class ServerState:
         finally:
             if not heavy:
                 self._reads.release()
+
+    def open_reader(self) -> EventStore:
+        """A read-only store on a cursor of its own, for a read that outlives one call (a streamed
+        download); the caller closes it. Takes no read slot."""
+        with self._open_lock:
+            if self._readers is None:
+                raise ApiError(503, "the store is not open (the server is starting or stopping)")
+            return self._readers.reader()
 
     @contextmanager
     def writing(self, *, keep: tuple[str, ...] = ()) -> Iterator[EventStore]:
@@ -130,13 +138,28 @@ class ServerState:
     @contextmanager
     def heavy(self) -> Iterator[None]:
         """One of ``HEAVY_SLOTS`` places for work that holds the whole dataset in memory."""
-        if not self._heavy.acquire(timeout=HEAVY_WAIT):
-            raise ApiError(503, "the server is busy with other analyses and exports; retry in a moment",
-                           code="busy", headers={"Retry-After": "5"})
+        release = self._slot(self._heavy, "analyses")
         try:
             yield
         finally:
-            self._heavy.release()
+            release()
+
+    def export_slot(self) -> Callable[[], None]:
+        """Take one of ``EXPORT_SLOTS`` places for a streamed export (503 after ``HEAVY_WAIT``
+        seconds); returns what gives it back (once, however often it is called)."""
+        return self._slot(self._exports, "exports")
+
+    @staticmethod
+    def _slot(slots: threading.BoundedSemaphore, what: str) -> Callable[[], None]:
+        if not slots.acquire(timeout=HEAVY_WAIT):
+            raise ApiError(503, f"the server is busy with other {what}; retry in a moment",
+                           code="busy", headers={"Retry-After": "5"})
+        given = threading.Lock()
+
+        def release() -> None:
+            if given.acquire(blocking=False):
+                slots.release()
+        return release
 
     def pipeline(self) -> Any:
         """The coding pipeline, built on first use (loads spaCy and the dictionaries) and reused.
