@@ -62,7 +62,7 @@ def eventcoder_stages(p: Pipeline) -> list[Stage]:
         stages.append(LogActors(p.actor_log))
     stages += [
         UnknownActors(p.verbs),
-        Relations(),
+        Relations(deeper_readings=gate),
         Classify(p.verbs, p.tables, require_target=False if gate else None, block_defaults=BLOCK_DEFAULTS if gate else None),
         Modality(p.tables),
     ]

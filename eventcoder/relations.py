@@ -208,24 +208,27 @@ def find_quote(verb: Any, sent: Any = None) -> str | None:
     return None
 
 
-def _conjoined_partners(sources: list[tuple[Any, tuple[Mention, frozenset[int]]]], actors: ActorTable) -> list[tuple[Any, tuple[Mention, frozenset[int]]]]:
+def _conjoined_partners(sources: list[tuple[Any, tuple[Mention, frozenset[int]]]], actors: ActorTable,
+                        of_objects: bool = True) -> list[tuple[Any, tuple[Mention, frozenset[int]]]]:
     """The other countries of a subject phrase, as more members of a compound subject: the ones
-    the focus stage split ("Cameroon and C.A.R. officials met": C.A.R. officials) and the conjuncts
-    of its "of" object ("the leaders of Egypt and Jordan met": Jordan)."""
+    the focus stage split ("Cameroon and C.A.R. officials met": C.A.R. officials) and, with
+    ``of_objects``, the conjuncts of its "of" object ("the leaders of Egypt and Jordan met": Jordan)."""
     split = [(t, actors[t.i]) for s, _ in sources for t in s.subtree
              if t.i != s.i and t.i in actors and "+conjoined:" in actors[t.i][0].resolved_by]
-    of_objects = [o for s, _ in sources for p in s.children if p.dep_ == "prep" and p.lower_ == "of"
-                  for o in p.children if o.dep_ == "pobj"]
-    listed = [(t, actors[t.i]) for o in of_objects for t in _conjuncts(o, lists=True)[1:]
+    objects = [o for s, _ in sources for p in s.children if p.dep_ == "prep" and p.lower_ == "of"
+               for o in p.children if o.dep_ == "pobj"] if of_objects else []
+    listed = [(t, actors[t.i]) for o in objects for t in _conjuncts(o, lists=True)[1:]
               if t.i in actors and _coded_actor(actors[t.i][0])]
     return split + [x for x in listed if x[0].i not in {t.i for t, _ in split}]
 
 
-def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep_targets: bool = False) -> Iterator[Triple]:
+def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep_targets: bool = False,
+                 deeper_readings: bool = False) -> Iterator[Triple]:
     """Every candidate triple in one sentence (a spaCy Span).
 
     ``deep_targets``: find the target as PETRARCH does, the first actor anywhere in the verb's
-    objects and prepositional phrases (see :func:`_deep_objects`).
+    objects and prepositional phrases (see :func:`_deep_objects`). ``deeper_readings`` (the gate
+    path): where a verb has no direct target, that deeper actor is one more reading beside none.
     """
     for verb in sentence:
         if verb.pos_ not in {"VERB"} and not (verb.pos_ == "AUX" and verb.dep_ == "ROOT"):
@@ -234,7 +237,7 @@ def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep
         sources = [(s, actors[s.i]) for s in subj if s.i in actors and _coded_actor(actors[s.i][0])]
         if not sources and deep_targets and subj:  # "Resumption of ties between A and B may spur …": A, B
             sources = [(s, actors[s.i]) for s in _first_inner_actors(subj, actors)]
-        sources += _conjoined_partners(sources, actors)
+        sources += _conjoined_partners(sources, actors, of_objects=not deep_targets)  # PETRARCH: its own reading
         if not sources:
             continue
         targets = [(t, actors[t.i], "passive") for t in passive_targets if t.i in actors]
@@ -268,7 +271,7 @@ def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep
         else:
             for _, (s_m, s_toks) in sources[: 1 if len(sources) == 1 or verb.lemma_.lower() not in SPEECH_VERBS else None]:
                 yield Triple(sentence_index, verb.i, s_m, None, s_toks, frozenset(), f"{voice}:no-target", attribution, quote)
-            if not deep_targets and not passive and verb.lemma_.lower() not in SPEECH_VERBS:
+            if deeper_readings and not passive and verb.lemma_.lower() not in SPEECH_VERBS:
                 # "Kenya has refused to attend a hearing by the court": the court, deeper in the verb's
                 # phrase, as one more reading beside no target (``via`` deep:…, the gate weighs it)
                 deep = [(t, actors[t.i], via) for t, via in _deep_objects(verb, actors) if _coded_actor(actors[t.i][0])]

@@ -22,9 +22,11 @@ _RECENT = 6  # parties remembered for implicit recipients, nearest first
 
 @dataclass(frozen=True, slots=True)
 class Relations:
-    """Candidate (source, verb, target) triples of each sentence; ``deep_targets``: PETRARCH's reading."""
+    """Candidate (source, verb, target) triples of each sentence; ``deep_targets``: PETRARCH's reading;
+    ``deeper_readings``: the gate path's extra reading of a target deeper in a verb's phrase."""
 
     deep_targets: bool = False
+    deeper_readings: bool = False
     name: ClassVar[str] = "relations"
     takes: ClassVar[type] = ActorTables
     returns: ClassVar[type] = Triples
@@ -33,7 +35,8 @@ class Relations:
         out = []
         for sent, table in zip(actors.sentences.kept, actors.tables):
             actors.parsed.check_time(sent.index)
-            out.append(tuple(find_triples(sent.span, sent.index, table, deep_targets=self.deep_targets)))
+            out.append(tuple(find_triples(sent.span, sent.index, table, deep_targets=self.deep_targets,
+                                          deeper_readings=self.deeper_readings)))
         return Triples(actors, tuple(out))
 
 
