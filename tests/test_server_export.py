@@ -17,7 +17,6 @@ import json
 import shutil
 import socket
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ pytest.importorskip("pandas")
 uvicorn = pytest.importorskip("uvicorn")
 pq = pytest.importorskip("pyarrow.parquet")
 from conftest import build_examples_store  # noqa: E402
+from serving import running  # noqa: E402
 
 from eventcoder.export import export_events  # noqa: E402
 from eventcoder.store import EventStore  # noqa: E402
@@ -128,28 +128,14 @@ def test_an_export_is_many_bounded_chunks_with_the_bytes_of_one_sorted_query(big
                 assert out.read_bytes() == whole, (fmt, level)
 
 
-def _running_app(path: Path, **options) -> Iterator[int]:
+@contextmanager
+def running_store(path: Path, **options) -> Iterator[int]:
+    """The server of the store at ``path`` on a free loopback port (``serving.running``)."""
     from eventcoder.server import create_app
 
-    app = create_app(path, **options)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 20
-        while not server.started:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.05)
+    with running(create_app(path, **options)) as (port, _):
         yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
-
-running = contextmanager(_running_app)
 
 
 def _get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes, int]:
@@ -175,7 +161,7 @@ def test_export_over_http_streams_chunked_with_the_bytes_of_one_sorted_query(big
     cases = [(fmt, level, False) for fmt in TEXT_FORMATS for level in ("linked", "article")]
     cases += [("plover", "linked", True), ("csv", "linked", "corrected"), ("icews", "article", "corrected")]
     got = {}
-    with running(path, token=TOKEN) as port:
+    with running_store(path, token=TOKEN) as port:
         status, headers, body, _ = _get(port, "/events?page_size=1")
         first = json.loads(body)["items"][0]["event_id"]
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -225,7 +211,7 @@ def test_exports_run_one_at_a_time_without_blocking_readers_and_a_stalled_client
     monkeypatch.setattr("eventcoder.server.download.STALL_SECONDS", 3.0)
     path = tmp_path / "stall.duckdb"
     shutil.copyfile(big, path)
-    with running(path) as port:
+    with running_store(path) as port:
         held = _stalled(port, "/export?format=jsonl&level=article")  # MBs: more than the socket buffers take
         try:
             time.sleep(0.5)

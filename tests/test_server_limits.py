@@ -14,7 +14,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ uvicorn = pytest.importorskip("uvicorn")
 import duckdb  # noqa: E402
 from conftest import build_examples_store  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
+from serving import running  # noqa: E402
 
 TOKEN = "limits-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -163,29 +163,8 @@ def live(db, tmp_path_factory, pipeline) -> Iterator[tuple[str, int]]:
     path = _copy(db, tmp_path_factory.mktemp("live"), "live.duckdb")
     app = create_app(path, token=TOKEN, max_body_bytes=LIMIT, allowed_hosts=LOOPBACK,
                      pipeline_factory=lambda: pipeline)
-    with _running(app) as (port, _):
+    with running(app) as (port, _):
         yield "127.0.0.1", port
-
-
-@contextmanager
-def _running(app) -> Iterator[tuple[int, threading.Thread]]:
-    """uvicorn serving ``app`` on a free loopback port in a thread of this process: (port, the
-    thread running its event loop), stopped on exit."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 20
-        while not server.started:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.05)
-        yield port, thread
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def _raw(address: tuple[str, int], head: str, chunks: Iterator[bytes], *, wait: float = 5.0) -> tuple[int, dict, int]:
@@ -866,7 +845,7 @@ def test_serve_lowers_the_priority_of_store_readers_and_not_the_event_loop(db, t
 
     base = _nice(threading.get_native_id())
     app = create_app(_copy(db, tmp_path, "nice.duckdb"), allowed_hosts=LOOPBACK, reader_nice=5)
-    with _running(app) as (port, loop):
+    with running(app) as (port, loop):
         before = {int(t.name): _nice(int(t.name)) for t in Path("/proc/self/task").iterdir()}
         import http.client
 

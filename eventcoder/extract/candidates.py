@@ -90,9 +90,10 @@ def learned_variants(coded: Sequence[Coded], sent: Any, coder: Any, tables: Code
     Where the model names the dictionary's PLOVER type the item is marked ``agrees``; where it
     names another (or the dictionary's code has no PLOVER type) the dictionary's reading stays,
     marked ``disagrees`` (saying so when the dictionary's type is the model's second reading:
-    "met and signed an agreement" is SUPPORT first, CONSULT second), and one more candidate carries the model's type as that type's
-    default CAMEO code, with its probability in ``method``. The gate chooses between them: the
-    model never silently overrules a dictionary pattern.
+    "met and signed an agreement" is SUPPORT first, CONSULT second), and one more candidate
+    carries the model's type as that type's default CAMEO code, with its probability in
+    ``method``. The gate chooses between them: the model never silently overrules a dictionary
+    pattern.
     """
     from ..learned.recode import default_code, mark_pair
 

@@ -25,11 +25,12 @@ def _country(tokens: Sequence[Any], lexicon: Any) -> Any:
     return lexicon.countries.get(phrase_key(" ".join(t.text for t in tokens)))
 
 
-def _conjuncts(token: Any) -> Iterator[Any]:
+def conjuncts(token: Any) -> Iterator[Any]:
+    """The tokens coordinated with ``token``, along the whole chain ("India, Bangladesh and Sri Lanka")."""
     for child in token.children:
         if child.dep_ == "conj":
             yield child
-            yield from _conjuncts(child)
+            yield from conjuncts(child)
 
 
 def split_conjoined(tables: Sequence[ActorTable], doc: Any, lexicon: Any) -> list[ActorTable]:
@@ -45,7 +46,7 @@ def split_conjoined(tables: Sequence[ActorTable], doc: Any, lexicon: Any) -> lis
             head = doc[index]
             for mod in (c for c in head.children if c.dep_ in _MODIFIERS):
                 first = _country(_words(mod), lexicon)
-                others = [(c, _country(_words(c), lexicon)) for c in _conjuncts(mod)]
+                others = [(c, _country(_words(c), lexicon)) for c in conjuncts(mod)]
                 others = [(c, k) for c, k in others if k is not None and k.iso3 != mention.actor.country]
                 if first is None or first.iso3 != mention.actor.country or not others:
                     continue

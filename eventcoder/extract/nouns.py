@@ -5,12 +5,16 @@ The verb dictionary reads verbs; these nouns carry an event of their own type. A
 (``EVENT_NOUNS``: lemma → CAMEO code and the prepositions that name its other party) links the
 actors around it. Its agent is a possessor or modifier of the noun ("Israel's strikes",
 "U.S.-Ukraine talks"), the object of its "by" ("a visit by Modi"), else the subject of the verb
-the noun hangs from ("Rubio led talks with …", "he said during a visit to …"); its other party is
+the noun hangs from ("Rubio led talks with …", "he said during a visit to …") or of the clause
+that verb continues, or the speaker who reports it ("Pakistan said discussions with the IMF are
+progressing"); its other party is
 the object of one of its prepositions (talks *with*, a visit *to*, strikes *on*), or, when that
 object is a thing, the party that owns or qualifies it ("tariffs on Canadian and Mexican
-exports", "restrictions on travel from India"); "talks between A and B" name both. Each (agent, party) is a candidate with the noun's code and
-``noun:LEMMA`` in ``method``; the pair model gives its own reading beside it and the gate
-decides, as for verbs.
+exports", "restrictions on travel from India"); "talks between A and B" name both. Each
+(agent, party) is a candidate with the noun's code and ``noun:LEMMA`` in ``method``; the pair
+model gives its own reading beside it and the gate decides, as for verbs. Appeals and calls are
+requests when they say what is asked ("its call to the authorities to drop the charges"); a call
+that asks nothing is a telephone call.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from typing import Any
 
 from ..events.coding import Coded
 from ..events.modality import intent_code, modality_of
-from .features import SPEECH_LEMMAS
 from ..relations import ActorTable, Triple, find_attribution, find_quote
+from .conjoined import conjuncts
+from .features import SPEECH_LEMMAS
 
 _MEET = frozenset({"with"})
 _HIT = frozenset({"on", "against"})
@@ -55,7 +60,7 @@ def noun_candidates(sent: Any, sentence_index: int, actors: ActorTable) -> list[
             continue
         code, preps = entry
         verb = _verb_above(noun)
-        if _lemma(noun) == "call" and not asks_to_act(noun, verb):
+        if _lemma(noun) == "call" and not _asks_to_act(noun, verb):
             code = "041"  # "made a call to Putin": a telephone call, not an appeal
         mode = modality_of(verb) if verb is not None else "asserted"
         if mode in ("negated", "hypothetical"):
@@ -94,7 +99,7 @@ def _pairs(noun: Any, verb: Any | None, preps: frozenset[str], owner: dict[int, 
            actors: ActorTable) -> list[tuple[int, int, str]]:
     """(agent key, party key, how) for the noun's agents and other parties (keys of ``actors``)."""
     def mentioned(tok: Any) -> list[int]:
-        keys = [owner[t.i] for t in _with_conjuncts(tok) if t.i in owner]
+        keys = [owner[t.i] for t in (tok, *conjuncts(tok)) if t.i in owner]
         return list(dict.fromkeys(keys))
 
     def qualifying(thing: Any) -> list[int]:
@@ -119,26 +124,16 @@ def _pairs(noun: Any, verb: Any | None, preps: frozenset[str], owner: dict[int, 
             parties += [(k, word) for k in objects]
     if not parties and len(agents) >= 2 and preps == _MEET:  # "U.S.-Ukraine talks"
         return [(agents[0], k, "noun:pair") for k in agents[1:]]
+    speaker = _speaker_of(noun) if not agents and verb is None else None
     if not agents and verb is not None:
         agents = [k for c in _subjects(verb) for k in mentioned(c)]
         how = "subject"
-    elif not agents and _speaker_of(noun) is not None:  # "Pakistan said discussions with the IMF are progressing"
-        agents = [k for c in _subjects(_speaker_of(noun)) for k in mentioned(c)]
+    elif speaker is not None:  # "Pakistan said discussions with the IMF are progressing"
+        agents = [k for c in _subjects(speaker) for k in mentioned(c)]
         how = "speaker"
     else:
         how = "noun"
     return [(a, p, f"{how}:{word}") for a in dict.fromkeys(agents) for p, word in parties]
-
-
-
-def _with_conjuncts(tok: Any) -> list[Any]:
-    """A token and its chain of conjuncts ("India, Bangladesh and Sri Lanka")."""
-    out, todo = [], [tok]
-    while todo:
-        node = todo.pop()
-        out.append(node)
-        todo += [c for c in node.children if c.dep_ == "conj"]
-    return out
 
 
 def _subjects(verb: Any) -> list[Any]:
@@ -163,7 +158,7 @@ def _speaker_of(noun: Any) -> Any | None:
     return speech if speech.lemma_.lower() in SPEECH_LEMMAS else None
 
 
-def asks_to_act(noun: Any, verb: Any | None) -> bool:
+def _asks_to_act(noun: Any, verb: Any | None) -> bool:
     """Whether an appeal noun says what is asked: an infinitive on the noun ("its appeal to the
     government to release …") or on its verb after it ("reiterated its call to the authorities to
     drop all charges")."""
