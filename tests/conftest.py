@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,19 @@ def code(pipeline):
         return code_text(text, published=published, pipeline=pipeline)
 
     return run
+
+
+def candidates_before_gate(pipeline, text: str, published: date = date(2025, 3, 12)) -> list:
+    """Every candidate event of ``text`` before the gate (``Pipeline.collector``), so a test of a
+    reading holds whatever the shipped gate weights are."""
+    from eventcoder.pipeline import code_text
+
+    pipeline.collector = []
+    try:
+        code_text(text, published=published, pipeline=pipeline)
+        return [event for event, _ in pipeline.collector]
+    finally:
+        pipeline.collector = None
 
 
 def dyads(events) -> set[tuple[str | None, str | None, str]]:

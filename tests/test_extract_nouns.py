@@ -5,23 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from eventcoder.pipeline import code_text
-
-
-def _collected(pipeline, text: str, published: date = date(2025, 3, 12)) -> list:
-    """Every candidate event of ``text`` before the gate."""
-    pipeline.collector = []
-    try:
-        code_text(text, published=published, pipeline=pipeline)
-        return [e for e, _ in pipeline.collector]
-    finally:
-        pipeline.collector = None
+from conftest import candidates_before_gate
 
 
 def _noun_candidates(pipeline, text: str) -> set[tuple[str, str, str, str]]:
     """(source text, target text, CAMEO code, how) of every noun-frame candidate, before the gate."""
     return {(e.source.text, e.target.text if e.target else "", e.cameo.code, e.method.split(" [")[0])
-            for e in _collected(pipeline, text) if e.method.startswith("noun:")}
+            for e in candidates_before_gate(pipeline, text) if e.method.startswith("noun:")}
 
 
 def test_a_visit_links_the_visitor_to_the_host(gate_pipeline) -> None:
@@ -59,10 +49,10 @@ def test_a_passive_subject_under_a_raising_verb_acts(gate_pipeline) -> None:
     predicate is "have", not "expected"); a plain passive subject still does not act."""
     text = ("U.S. Secretary of State Marco Rubio arrived in Canada on Wednesday. Rubio is expected to have a "
             "meeting with Japanese Foreign Minister Takeshi Iwaya on Thursday.")
-    pairs = {(e.source.text, e.target.text, e.trigger) for e in _collected(gate_pipeline, text)
+    pairs = {(e.source.text, e.target.text, e.trigger) for e in candidates_before_gate(gate_pipeline, text)
              if e.target is not None and "any-pair" in e.method}
     passive = {(e.source.text, e.target.text)
-               for e in _collected(gate_pipeline, "Rubio was criticized by Japanese Foreign Minister Takeshi Iwaya on Thursday.")
+               for e in candidates_before_gate(gate_pipeline, "Rubio was criticized by Japanese Foreign Minister Takeshi Iwaya on Thursday.")
                if e.target is not None and "any-pair" in e.method}
     assert ("Rubio", "Japanese Foreign Minister Takeshi Iwaya", "have") in pairs
     assert ("Rubio", "Japanese Foreign Minister Takeshi Iwaya") not in passive
@@ -101,6 +91,6 @@ def test_a_call_to_act_is_a_request_and_a_call_alone_a_phone_call(gate_pipeline)
     phoned = _noun_candidates(gate_pipeline, "U.S. President Donald Trump made a call to Russian President "
                                              "Vladimir Putin on Tuesday.")
     assert ("U.S. President Donald Trump", "Russian President Vladimir Putin", "041", "noun:call subject:to") in phoned
-    alone = _collected(gate_pipeline, "Amnesty International reiterated its call to the Cambodian authorities to "
+    alone = candidates_before_gate(gate_pipeline, "Amnesty International reiterated its call to the Cambodian authorities to "
                                       "immediately drop all charges against him.", date(2024, 10, 24))
     assert [e for e in alone if e.trigger == "drop"] == []

@@ -8,6 +8,8 @@ from datetime import date
 
 import numpy as np
 
+from conftest import candidates_before_gate
+
 from eventcoder.learned.combine import _decision
 from eventcoder.pipeline import code_text
 
@@ -17,15 +19,6 @@ BRITAIN = (
     "described the plan as a strategic disaster. Jenrick said the deal was a betrayal. "
     "Artur Romeu, director of the Latin America bureau of Reporters Without Borders, criticized the ruling."
 )
-
-
-def _candidates(pipeline, text: str, published: date) -> list:
-    pipeline.collector = []
-    try:
-        code_text(text, published=published, pipeline=pipeline)
-        return [event for event, _ in pipeline.collector]
-    finally:
-        pipeline.collector = None
 
 
 def _mentions(pipeline, text: str) -> dict[str, tuple[str | None, str | None, str]]:
@@ -59,7 +52,7 @@ def test_a_name_with_no_appositive_keeps_the_article_country_fallback(gate_pipel
 def test_a_statement_is_typed_by_what_it_says(gate_pipeline) -> None:
     text = ("South African opposition politician Mmusi Maimane says he fears Africa's ruling parties "
             "are becoming bolder and more dangerous.")
-    candidates = _candidates(gate_pipeline, text, date(2021, 1, 12))
+    candidates = candidates_before_gate(gate_pipeline, text, date(2021, 1, 12))
     plain = [e for e in candidates if e.cameo.code.startswith("01") and "statement content" not in e.method]
     typed = [e for e in candidates if "statement content <Africa's ruling parties>" in e.method]
     assert plain, [e.method for e in candidates]  # the dictionary's reading: a statement, no type
@@ -78,7 +71,7 @@ def test_the_runner_up_is_the_second_likeliest_other_reading() -> None:
 
 def test_a_pair_is_offered_with_its_runner_up_type_too(gate_pipeline) -> None:
     text = "Italy has now tightened restrictions on all travel from India, Bangladesh and Sri Lanka."
-    candidates = _candidates(gate_pipeline, text, date(2021, 4, 26))
+    candidates = candidates_before_gate(gate_pipeline, text, date(2021, 4, 26))
     second = [e for e in candidates if "runner-up" in e.method]
     assert second, [e.method for e in candidates]
     for e in second:
@@ -95,16 +88,16 @@ def test_one_phrase_with_two_country_words_is_two_parties(gate_pipeline) -> None
     assert found["Iraqi ministers"][2].endswith("+conjoined:Iraqi")
     assert found["Nigerian troops"][:2] == ("NGAMIL", "NGA") and found["South African troops"][1] == "ZAF"
     # and the two meet as a compound subject does ("Russia and China met")
-    talks = [e for e in _candidates(gate_pipeline, text, date(2021, 3, 1)) if "compound-subject" in e.method]
+    talks = [e for e in candidates_before_gate(gate_pipeline, text, date(2021, 3, 1)) if "compound-subject" in e.method]
     assert {(e.source.actor.country, e.target.actor.country, e.cameo.plover_type) for e in talks} >= {("IRN", "IRQ", "CONSULT")}
 
 
 def test_the_countries_of_an_of_phrase_meet_each_other(gate_pipeline) -> None:
     """"The leaders of Egypt and Jordan met": Jordan is a member of the compound subject, not left out."""
-    talks = [e for e in _candidates(gate_pipeline, "The leaders of Egypt and Jordan met in Cairo on Monday.",
+    talks = [e for e in candidates_before_gate(gate_pipeline, "The leaders of Egypt and Jordan met in Cairo on Monday.",
                                     date(2021, 3, 1)) if "compound-subject" in e.method]
     assert {(e.source.actor.country, e.target.actor.country, e.cameo.plover_type) for e in talks} == {("EGY", "JOR", "CONSULT")}
-    alone = _candidates(gate_pipeline, "The leaders of Egypt met in Cairo on Monday.", date(2021, 3, 1))
+    alone = candidates_before_gate(gate_pipeline, "The leaders of Egypt met in Cairo on Monday.", date(2021, 3, 1))
     assert not any("compound-subject" in e.method for e in alone)
 
 
@@ -118,9 +111,9 @@ def test_a_target_deeper_in_the_verbs_phrase_is_one_more_reading(gate_pipeline) 
     the no-target reading; a speech verb does not reach into what is said."""
     text = ("Kenya has refused to attend a weeklong hearing by the United Nations' highest court over a "
             "long-running maritime dispute with Somalia.")
-    refused = [e for e in _candidates(gate_pipeline, text, date(2021, 3, 15)) if e.trigger == "refused"]
+    refused = [e for e in candidates_before_gate(gate_pipeline, text, date(2021, 3, 15)) if e.trigger == "refused"]
     readings = {(e.target.actor.party if e.target else None, e.method.split("pair:")[1].split(";")[0]) for e in refused}
     assert ("UNO", "active:deep:xcomp") in readings and (None, "active:no-target") in readings
-    said = _candidates(gate_pipeline, "Kenya said it would not attend a hearing by the court in The Hague.",
+    said = candidates_before_gate(gate_pipeline, "Kenya said it would not attend a hearing by the court in The Hague.",
                        date(2021, 3, 15))
     assert not any("deep:" in e.method for e in said if e.trigger == "said")

@@ -3,20 +3,13 @@ not coded as done (real sentences from VOA stories, through the real pipeline)."
 
 from __future__ import annotations
 
-from datetime import date
-
-from eventcoder.pipeline import code_text
+from conftest import candidates_before_gate
 
 
 def _candidates(pipeline, text: str) -> set[tuple[str, str, str]]:
     """(source text, target text, PLOVER type or CAMEO code) of every candidate before the gate."""
-    pipeline.collector = []
-    try:
-        code_text(text, published=date(2025, 3, 12), pipeline=pipeline)
-        return {(e.source.text, e.target.text if e.target else "", e.cameo.plover_type or e.cameo.code)
-                for e, _ in pipeline.collector}
-    finally:
-        pipeline.collector = None
+    return {(e.source.text, e.target.text if e.target else "", e.cameo.plover_type or e.cameo.code)
+            for e in candidates_before_gate(pipeline, text)}
 
 
 def test_called_for_is_a_request_to_the_clause_subject(gate_pipeline) -> None:

@@ -318,14 +318,3 @@ def _arrow_reader(result: duckdb.DuckDBPyConnection, rows_per_batch: int) -> Any
     with warnings.catch_warnings():  # DuckDB notes the copy an execute() result makes
         warnings.simplefilter("ignore", UserWarning)
         return reader(rows_per_batch)
-
-
-def iter_dataset(
-    store: EventStore, *, level: str = "linked", method: str = DEFAULT_LINK_METHOD,
-    filters: EventFilter | None = None, batch: int = 2000, batch_rows: int = DATASET_BATCH_ROWS,
-) -> Iterator[dict[str, object]]:
-    """Stream dataset rows as dicts in ``dataset_query``'s order (a separate cursor, so the store
-    stays usable), fetched ``batch`` at a time from queries of at most about ``batch_rows`` rows
-    (``DatasetReader``): memory does not grow with the store."""
-    with DatasetReader(store, level=level, method=method, filters=filters, batch_rows=batch_rows) as reader:
-        yield from reader.iter_rows(fetch=batch)
