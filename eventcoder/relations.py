@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Sequence
 
+from .actors.heads import stands_for_people
 from .events.verbmatch import for_clauses
 from .records import Mention
 
@@ -60,7 +61,7 @@ def _conjuncts(token: Any, *, lists: bool = False) -> list[Any]:
     coordinated = lists and any(c.dep_ in ("conj", "cc") for c in token.children)
     for child in token.children:
         listed = lists and child.dep_ == "appos" and (coordinated or any(c.dep_ == "conj" for c in child.children))
-        if (child.dep_ == "conj" or listed) and child.pos_ in {"PROPN", "NOUN", "PRON"}:
+        if (child.dep_ == "conj" or listed) and (child.pos_ in {"PROPN", "NOUN", "PRON"} or stands_for_people(child)):
             out.extend(_conjuncts(child, lists=lists))
     return out
 

@@ -101,6 +101,31 @@ def test_the_countries_of_an_of_phrase_meet_each_other(gate_pipeline) -> None:
     assert not any("compound-subject" in e.method for e in alone)
 
 
+def test_a_list_of_country_words_before_one_role_is_one_party_each(gate_pipeline) -> None:
+    """Sibling modifiers set apart by commas ("British, French and German diplomats") are a list;
+    two country words with no comma or "and" between them are one description."""
+    found = _mentions(gate_pipeline, "British, French and German diplomats met Iranian officials on Monday.")
+    assert {found[k][:2] for k in ("British diplomats", "French diplomats", "German diplomats")} == {
+        ("GBRGOV", "GBR"), ("FRAGOV", "FRA"), ("DEUGOV", "DEU")}
+    found = _mentions(gate_pipeline, "Turkish Cypriot leader Ersin Tatar met Greek Cypriot leader Nikos Christodoulides.")
+    assert not any("conjoined" in how for *_, how in found.values())
+
+
+def test_nationality_adjectives_standing_for_their_people_are_actors(gate_pipeline) -> None:
+    """"criticized by United Nations, U.S., French, Chinese, Russian and Mexican representatives":
+    each listed nationality is a critic, not only the ones spaCy tagged as proper nouns."""
+    text = ("Haitian Prime Minister Ariel Henry faces pressure. Earlier this week, he was criticized by United "
+            "Nations, U.S., French, Chinese, Russian and Mexican representatives at a U.N. Security Council meeting.")
+    found = _mentions(gate_pipeline, text)
+    assert {"Chinese", "Russian", "Mexican"} <= set(found)
+    critics = {e.source.actor.country for e in candidates_before_gate(gate_pipeline, text, date(2021, 7, 20))
+               if e.cameo.plover_type == "ACCUSE" and e.target is not None and e.target.actor.country == "HTI"}
+    assert {"CHN", "RUS", "MEX", "USA", "FRA"} <= critics
+    # an adjective that modifies a noun is still not an actor of its own
+    found = _mentions(gate_pipeline, "French and German troops attacked the rebels in Mali.")
+    assert "French" not in found and "German" not in found
+
+
 def test_one_country_word_is_one_party(gate_pipeline) -> None:
     found = _mentions(gate_pipeline, "Iranian and senior ministers held talks on Monday.")
     assert not any("conjoined" in how for *_, how in found.values())

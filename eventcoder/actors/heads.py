@@ -12,6 +12,9 @@ HEAD_POS = frozenset({"PROPN", "NOUN", "PRON"})
 # A token in one of these relations modifies another noun ("the Iranian army"): not a head itself.
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "npadvmod", "nummod"})
 NAMED_ENTS = frozenset({"PERSON", "ORG"})
+# Where a nationality adjective stands for its people ("criticized by U.S., French and Chinese
+# representatives", "backed by the Americans, the British and the French").
+_NOMINAL_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj"})
 
 
 def is_head(token: Any, *, misread_subjects: bool = False) -> bool:
@@ -20,9 +23,21 @@ def is_head(token: Any, *, misread_subjects: bool = False) -> bool:
     ``misread_subjects`` (PETRARCH mode): a "compound" before its verb is taken as a subject spaCy
     misread ("Arnor troops" parsed as a compound of the verb)."""
     if token.pos_ not in HEAD_POS:
-        return False
+        return stands_for_people(token)
     misread = misread_subjects and token.dep_ == "compound" and token.head.pos_ == "VERB" and token.i < token.head.i
     return token.dep_ not in MODIFIER_DEPS or misread
+
+
+def stands_for_people(token: Any) -> bool:
+    """A nationality adjective in a noun's slot, not modifying a noun: a conjunct counts only when
+    the first of its chain is a head ("United Nations, U.S., French, Chinese … representatives"),
+    not when it modifies one ("French and German troops", where the troops are the head)."""
+    if token.pos_ != "ADJ" or token.ent_type_ != "NORP" or token.dep_ not in _NOMINAL_DEPS:
+        return False
+    first = token
+    while first.dep_ == "conj" and first.head is not first:
+        first = first.head
+    return first is token or (first.pos_ in HEAD_POS and first.dep_ not in MODIFIER_DEPS)
 
 
 def find_actors(

@@ -33,6 +33,32 @@ def conjuncts(token: Any) -> Iterator[Any]:
             yield from conjuncts(child)
 
 
+def _listed_countries(head: Any, lexicon: Any) -> list[tuple[Any, Any]]:
+    """The country words that modify ``head`` as one list, in reading order: a modifier with its
+    chain of conjuncts ("Cameroon and C.A.R. officials"), or sibling modifiers set apart by a comma
+    or "and" ("British, French and German diplomats"; not "Turkish Cypriot leader"). Empty when
+    fewer than two."""
+    mods = sorted((c for c in head.children if c.dep_ in _MODIFIERS and c.i < head.i), key=lambda t: t.i)
+    listed: list[tuple[Any, Any]] = []
+    previous = None
+    for mod in mods:
+        country = _country(_words(mod), lexicon)
+        if country is None:
+            continue
+        if previous is not None and listed and not _separated(previous, _words(mod)[0]):
+            listed = []  # not one list: start again from this modifier
+        chain = [(mod, country)] + [(c, k) for c in conjuncts(mod) if (k := _country(_words(c), lexicon)) is not None]
+        listed.extend(chain)
+        previous = max((t for t, _ in chain), key=lambda t: t.i)
+    return listed if len(listed) > 1 else []
+
+
+def _separated(before: Any, after: Any) -> bool:
+    """A comma or a coordinating conjunction between two modifiers."""
+    doc = before.doc
+    return any(doc[i].text == "," or doc[i].dep_ == "cc" for i in range(before.i + 1, after.i))
+
+
 def split_conjoined(tables: Sequence[ActorTable], doc: Any, lexicon: Any) -> list[ActorTable]:
     """The actor tables with each phrase whose role is shared by conjoined country words split
     into one mention per country (the first keeps the head's index, the others are keyed by
@@ -44,26 +70,24 @@ def split_conjoined(tables: Sequence[ActorTable], doc: Any, lexicon: Any) -> lis
             if mention.actor.country is None:
                 continue
             head = doc[index]
-            for mod in (c for c in head.children if c.dep_ in _MODIFIERS):
-                first = _country(_words(mod), lexicon)
-                others = [(c, _country(_words(c), lexicon)) for c in conjuncts(mod)]
-                others = [(c, k) for c, k in others if k is not None and k.iso3 != mention.actor.country]
-                if first is None or first.iso3 != mention.actor.country or not others:
-                    continue
-                own = _words(mod)
-                text = " ".join(t.text for t in own) + " " + head.text
-                how = f"{mention.resolved_by}+conjoined:{mod.text}"
-                split[index] = (Mention(text, own[0].idx, head.idx + len(head.text), mention.actor, how),
-                                frozenset(t.i for t in own))
-                for token, country in others:
-                    words = _words(token)
-                    sectors = mention.actor.sectors
-                    actor = Actor(code=country.cameo + "".join(sectors[:2]), name=f"{country.name} {head.text}",
-                                  country=country.iso3, sectors=sectors)
-                    text = " ".join(t.text for t in words) + " " + head.text
-                    how = f"{mention.resolved_by}+conjoined:{token.text}"
-                    split[token.i] = (Mention(text, words[0].idx, head.idx + len(head.text), actor, how),
-                                      frozenset([*(t.i for t in words), head.i]))
-                break
+            listed = _listed_countries(head, lexicon)
+            mine = next((t for t, k in listed if k.iso3 == mention.actor.country), None)
+            others = {k.iso3: (t, k) for t, k in listed if k.iso3 != mention.actor.country}
+            if mine is None or not others:
+                continue
+            own = _words(mine)
+            text = " ".join(t.text for t in own) + " " + head.text
+            how = f"{mention.resolved_by}+conjoined:{mine.text}"
+            split[index] = (Mention(text, own[0].idx, head.idx + len(head.text), mention.actor, how),
+                            frozenset(t.i for t in own))
+            for token, country in others.values():
+                words = _words(token)
+                sectors = mention.actor.sectors
+                actor = Actor(code=country.cameo + "".join(sectors[:2]), name=f"{country.name} {head.text}",
+                              country=country.iso3, sectors=sectors)
+                text = " ".join(t.text for t in words) + " " + head.text
+                how = f"{mention.resolved_by}+conjoined:{token.text}"
+                split[token.i] = (Mention(text, words[0].idx, head.idx + len(head.text), actor, how),
+                                  frozenset([*(t.i for t in words), head.i]))
         out.append(split)
     return out
