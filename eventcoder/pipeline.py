@@ -45,7 +45,7 @@ from .settings import Settings
 from .stages import (
     Background, BuildEvents, Classify, Collect, Discard, Distinct, Events, FindActors, Focus, ImplicitTargets,
     Learned, LearnedVariants, LogActors, Merge, Modality, Parsed, Relations, SelectSentences, Stage,
-    UnknownActors, check_chain, check_output,
+    UnknownActors, Visits, check_chain, check_output,
 )
 from .stages import Gate as GateStage
 from .when import DateResolver
@@ -74,7 +74,7 @@ def eventcoder_stages(p: Pipeline) -> list[Stage]:
         stages.append(Learned(p.combined, p.tables))
     stages.append(BuildEvents(p.dates, p.gazetteer, p.tables, p.issue_codes))
     if gate:
-        stages.append(Background())
+        stages += [Visits(p.tables, p.lexicon), Background()]
         if p.collector is not None:
             stages.append(Collect(p.collector))
     return stages + [Merge()]

@@ -60,6 +60,19 @@ def locate(sentence: Any, trigger: Any, gazetteer: Gazetteer, *, country_hints: 
         place = gazetteer.best(name, hints)
         if place is not None:
             return replace(place.to_location(), how=_how(candidate, place))
+        wider = _qualifier_place(sentence, candidate.place, gazetteer, country_hints)
+        if wider is not None:  # "in Charlevoix, Quebec": a town the gazetteer lacks, in a region it knows
+            return replace(wider.to_location(), how=f"{_how(candidate, wider)} (qualifier {wider.name})")
+    return None
+
+
+def _qualifier_place(sentence: Any, place: Any, gazetteer: Gazetteer, hints: Sequence[str]) -> Place | None:
+    """The first place named in apposition to ``place`` that the gazetteer knows, else None."""
+    for child in place.children:
+        if child.dep_ in ("appos", "npadvmod", "conj") and child.ent_type_ in PLACE_LABELS:
+            found = gazetteer.best(entity_text(sentence, child), hints)
+            if found is not None and found.country:
+                return found
     return None
 
 

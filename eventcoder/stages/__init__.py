@@ -12,10 +12,11 @@ from .merge import Distinct, Merge
 from .modality import Modality
 from .records import ActorTables, Candidates, Events, Parsed, Sentence, Sentences, Triples
 from .sentences import Discard, SelectSentences
+from .visits import Visits
 
 __all__ = [
     "ActorTables", "Background", "BuildEvents", "Candidates", "Classify", "Collect", "Discard", "Distinct",
     "Events", "FindActors", "Focus", "Gate", "ImplicitTargets", "Learned", "LearnedVariants", "LogActors",
     "Merge", "Modality", "Parsed", "Relations", "SelectSentences", "Sentence", "Sentences", "Stage",
-    "Triples", "UnknownActors", "check_chain", "check_output",
+    "Triples", "UnknownActors", "Visits", "check_chain", "check_output",
 ]
