@@ -25,7 +25,7 @@ def names(pipeline: Pipeline) -> list[str]:
 def test_stage_lists_are_named_and_in_order(pipeline, gate_pipeline) -> None:
     assert names(gate_pipeline) == [
         "sentences", "actors", "focus", "unknown", "relations", "classify", "modality", "learned-variants",
-        "implicit-targets", "gate", "events", "background", "merge",
+        "implicit-targets", "gate", "events", "visits", "background", "merge",
     ]
     assert names(pipeline) == [
         "sentences", "actors", "unknown", "relations", "classify", "modality", "learned", "events", "merge",
@@ -108,6 +108,6 @@ def test_every_stage_is_documented() -> None:
     doc = (ROOT / "docs" / "pipeline.md").read_text(encoding="utf-8")
     classes = [getattr(stages_module, n) for n in stages_module.__all__]
     names = {c.name for c in classes if isinstance(c, type) and isinstance(getattr(c, "name", None), str)}
-    assert len(names) == 18
+    assert len(names) == 19
     for name in names:
         assert f"| `{name}` |" in doc, f"stage {name!r} has no row in docs/pipeline.md"
