@@ -159,7 +159,7 @@ def _score(coded: Sequence[tuple[Sequence[PlvPair], dict[str, tuple[Event, ...]]
             counter = per_root.setdefault(pair.gold_root, Counter())
             counter.update(["rows"] + [k for k in ("triple", "pair") if hits[k]])
             if hits["pair"] and not hits["triple"]:
-                for kind in sorted({_root(e) for e in predicted if _directed(e, s_span, t_span)}):
+                for kind in sorted({_root(e) for e in predicted if directed(e, s_span, t_span)}):
                     confusions[pair.gold_root, kind] += 1
     sentences = [e for _, events in coded for e in events.values()]
     return E2EScore(
@@ -175,14 +175,14 @@ def _score(coded: Sequence[tuple[Sequence[PlvPair], dict[str, tuple[Event, ...]]
 def _row_hits(root: str, s_span: Span, t_span: Span | None, coded: Sequence[Event]) -> dict[str, bool]:
     typed = [e for e in coded if _root(e) == root]
     return {
-        "triple": any(_directed(e, s_span, t_span) for e in typed),
-        "pair": any(_directed(e, s_span, t_span) for e in coded),
-        "undirected": any(_directed(e, s_span, t_span) or _directed(e, t_span, s_span) for e in typed),
+        "triple": any(directed(e, s_span, t_span) for e in typed),
+        "pair": any(directed(e, s_span, t_span) for e in coded),
+        "undirected": any(directed(e, s_span, t_span) or directed(e, t_span, s_span) for e in typed),
         "source": any(_overlaps(e.source.start, e.source.end, s_span) for e in coded),
     }
 
 
-def _directed(event: Event, s_span: Span | None, t_span: Span | None) -> bool:
+def directed(event: Event, s_span: Span | None, t_span: Span | None) -> bool:
     """Source overlaps ``s_span`` and target overlaps ``t_span`` (no ``t_span``: any target)."""
     if s_span is None:  # reversed reading of a row without a target: the target must be the <s> actor
         return False

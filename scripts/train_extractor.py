@@ -13,6 +13,18 @@ trained on every article and written with its CV report.
 
     python scripts/train_extractor.py                       # dev + training gold, 5-fold CV, writes the model
     python scripts/train_extractor.py --no-save --folds 4   # CV only
+    python scripts/train_extractor.py --all-pairs --plv-folds DIR   # also learn from PLV sentences
+
+``--plv-folds DIR`` (fold pair models made by ``scripts/train_classifier.py --fold-models DIR``)
+adds the sentences of ``../shared/eval/plv/PLV_train.tsv`` as training data: each fold's sentences
+are coded with the pair model that never saw them (so the gate does not learn to trust a pair
+model on its own training data), and a candidate is labelled only where PLV says something about
+it — 1 for the marked (source, target) pair with the gold type, 0 for that pair with another type
+or turned round (a reciprocal type excepted); other pairs in the sentence are left out, since PLV
+marks one pair per row. They weigh ``--plv-weight`` each (default 1, as an article candidate) and join every training
+fold; CV is still scored on the articles alone. One gate per PLV fold, trained without that
+fold's sentences, is written beside each fold's pair model, for ``eventcoder eval plv
+--end-to-end --fold-models DIR``.
 
 Seeded; reads only ../shared and the project's training/ folder.
 """
@@ -24,7 +36,8 @@ import json
 import random
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -34,15 +47,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from eventcoder.eval_articles import event_matches, load_article_gold, score_articles  # noqa: E402
+from eventcoder.eval_plv_e2e import directed, fold_rows  # noqa: E402
+from eventcoder.learned.combine import CombinedCoder  # noqa: E402
+from eventcoder.learned.plv import marked_spans, plv_root, read_plv, unmarked  # noqa: E402
 from eventcoder.eval_articles_records import ArticleGold  # noqa: E402
 from eventcoder.ingest import IngestOptions, read_inputs  # noqa: E402
 from eventcoder.stages.merge import merge_events  # noqa: E402
 from eventcoder.extract.gate import Gate, shipped_gate_path  # noqa: E402
 from eventcoder.pipeline import Pipeline  # noqa: E402
-from eventcoder.records import Article, Event  # noqa: E402
+from eventcoder.records import Article, Event, stable_id  # noqa: E402
 from eventcoder.settings import load_settings  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "eval" / "articles"
+PLV_FILE = ROOT.parent / "shared" / "eval" / "plv" / "PLV_train.tsv"
+PLV_PUBLISHED = date(2020, 1, 1)
+RECIPROCAL_ROOTS = frozenset({"CONSULT", "COOPERATE", "AGREE"})
 GOLD_SETS = {"voa-dev": SHARED / "voa-dev", "voa-train": ROOT / "training" / "voa"}
 
 
@@ -85,8 +104,55 @@ def collect(pipeline: Pipeline, folders: Sequence[Path]) -> tuple[list[Candidate
     return candidates, golds, articles
 
 
-def fit(rows: Sequence[Candidate], l2: float, epochs: int = 300, seed: int = 0) -> dict[str, float]:
-    """L2-regularised logistic regression by full-batch gradient descent with Adam."""
+def collect_plv(pipeline: Pipeline, folds_dir: Path) -> list[tuple[Path, list[Candidate]]]:
+    """Labelled candidates of the PLV sentences, per fold of ``folds_dir``: each fold's sentences
+    coded with that fold's pair model (which never saw them)."""
+    pairs = read_plv(PLV_FILE)
+    out: list[tuple[Path, list[Candidate]]] = []
+    for folder, rows in fold_rows(folds_dir):
+        fold = replace(pipeline, combined=CombinedCoder.load(folder, threads=pipeline.settings.learned_threads))
+        by_text: dict[str, list[Any]] = {}
+        for i in rows:
+            by_text.setdefault(unmarked(pairs[i].marked_sentence), []).append(pairs[i])
+        found: list[Candidate] = []
+        for text, marked in by_text.items():
+            article = Article(id=stable_id("plv", text), headline="", text=text, published=PLV_PUBLISHED, origin="<plv>")
+            fold.collector = []
+            fold.code_article(article)
+            for event, feats in fold.collector:
+                value = plv_label(event, marked)
+                if value is not None:
+                    found.append(Candidate(f"plv:{article.id}", event, feats, value))
+        fold.collector = None
+        out.append((folder, found))
+        print(f"PLV {folder.name}: {len(by_text)} sentences, {len(found)} labelled candidates, "
+              f"{sum(c.label for c in found)} positive", flush=True)
+    return out
+
+
+def plv_label(event: Event, rows: Sequence[Any]) -> int | None:
+    """1 when the event is a row's marked pair with its gold type; 0 for that pair with another
+    type, or turned round (unless the type is reciprocal and right); None when PLV says nothing
+    (a pair no row marks, or no target)."""
+    label: int | None = None
+    for row in rows:
+        s_span, t_span = marked_spans(row)
+        if s_span is None or t_span is None or event.target is None:
+            continue
+        root = plv_root(event.cameo.plover_type or "NONE")
+        if directed(event, s_span, t_span):
+            label = 1 if root == row.gold_root or label == 1 else 0
+        elif directed(event, t_span, s_span) and not (root == row.gold_root and root in RECIPROCAL_ROOTS):
+            label = 1 if label == 1 else 0
+    return label
+
+
+def fit(rows: Sequence[Candidate], l2: float, epochs: int = 300, seed: int = 0,
+        extra: Sequence[Candidate] = (), extra_weight: float = 1.0) -> dict[str, float]:
+    """L2-regularised logistic regression by full-batch gradient descent with Adam; ``extra``
+    rows (PLV sentences) count ``extra_weight`` each."""
+    sample = np.array([1.0] * len(rows) + [extra_weight] * len(extra), dtype=np.float32)
+    rows = [*rows, *extra]
     vocab = sorted({f for r in rows for f in r.features})
     index = {f: i for i, f in enumerate(vocab)}
     x = np.zeros((len(rows), len(vocab)), dtype=np.float32)
@@ -98,11 +164,12 @@ def fit(rows: Sequence[Candidate], l2: float, epochs: int = 300, seed: int = 0) 
     w = rng.normal(0, 0.01, len(vocab)).astype(np.float32)
     m = np.zeros_like(w)
     v = np.zeros_like(w)
-    pos = max(1.0, y.sum())
-    weight = np.where(y > 0, (len(y) - pos) / pos, 1.0).astype(np.float32) ** 0.5  # soften the imbalance
+    pos = max(1.0, float((y * sample).sum()))
+    total = float(sample.sum())
+    weight = sample * np.where(y > 0, (total - pos) / pos, 1.0).astype(np.float32) ** 0.5  # soften the imbalance
     for t in range(1, epochs + 1):
         p = 1 / (1 + np.exp(-(x @ w)))
-        grad = x.T @ ((p - y) * weight) / len(y) + l2 * w * (np.array([f != "bias" for f in vocab]))
+        grad = x.T @ ((p - y) * weight) / total + l2 * w * (np.array([f != "bias" for f in vocab]))
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad * grad
         w -= 0.1 * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
@@ -150,7 +217,7 @@ SEED_ARTICLE = ROOT / "examples" / "articles" / "tehran-times-2020-07-08.txt"
 
 
 def first_passing_seed(pipeline: Pipeline, rows: Sequence[Candidate], ranked: Sequence[tuple[float, float]],
-                       *, seed: int) -> tuple[tuple[float, float], bool]:
+                       *, seed: int, extra: Sequence[Candidate] = (), extra_weight: float = 1.0) -> tuple[tuple[float, float], bool]:
     """The best-ranked grid point whose final gate (trained on every article) codes the bundled
     seed article to its gold (every required event, no false positive): the project's acceptance
     check, so a gate that fails it is never shipped. Falls back to the best point when none passes."""
@@ -160,7 +227,7 @@ def first_passing_seed(pipeline: Pipeline, rows: Sequence[Candidate], ranked: Se
     gold = load_gold(SEED_GOLD)
     fitted: dict[float, dict[str, float]] = {}
     for n, (l2, t) in enumerate(ranked[:12]):
-        weights = fitted.setdefault(l2, fit(rows, l2, seed=seed))
+        weights = fitted.setdefault(l2, fit(rows, l2, seed=seed, extra=extra, extra_weight=extra_weight))
         pipeline.gate = Gate(weights, t)
         result = pipeline.code_article(article)
         if score_article(result.events, gold, pipeline.gazetteer).passed:
@@ -182,12 +249,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-save", action="store_true")
     ap.add_argument("--no-seed-check", action="store_true", help="choose the best grid point even if the seed article then fails its gold check")
     ap.add_argument("--out", help="where to write the gate (default: the shipped file for these candidates)")
+    ap.add_argument("--plv-folds", type=Path, metavar="DIR",
+                    help="also learn from the PLV sentences, each coded with the fold pair model of DIR that never saw it")
+    ap.add_argument("--plv-weight", type=float, default=1.0, help="weight of one PLV candidate (an article candidate weighs 1)")
     args = ap.parse_args(argv)
     folders = [GOLD_SETS[s] for s in args.sets.split(",") if (GOLD_SETS[s] / "gold.jsonl").exists()]
     pipeline = Pipeline(load_settings(extractor="gate", all_pairs=args.all_pairs), gate=Gate({}, 0.0))  # EVENTCODER_* env honoured (e.g. office_holders)
     rows, golds, _ = collect(pipeline, folders)
     ids = sorted(golds)
     print(f"{len(ids)} articles from {', '.join(f.name for f in folders)}; {len(rows)} candidates, {sum(r.label for r in rows)} positive")
+    plv_folds = collect_plv(pipeline, args.plv_folds) if args.plv_folds else []
+    plv = [c for _, found in plv_folds for c in found]
+    extra = {"extra": plv, "extra_weight": args.plv_weight}
     rng = random.Random(args.seed)
     shuffled = ids[:]
     rng.shuffle(shuffled)
@@ -201,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tp, fp, fn = evaluate(rows, golds, Gate({"bias": 30.0}, 0.5), held)  # every candidate kept (but for the fixed rules)
         base.update(tp=tp, fp=fp, fn=fn)
         for l2 in grid_l2:
-            weights = fit(train, l2, seed=args.seed)
+            weights = fit(train, l2, seed=args.seed, **extra)
             for t in grid_t:
                 tp, fp, fn = evaluate(rows, golds, Gate(weights, t), held)
                 totals.setdefault((l2, t), Counter()).update(tp=tp, fp=fp, fn=fn)
@@ -209,12 +282,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ranked = sorted(totals, key=lambda k: -smoothed_f1(totals, grid_t, *k))
     (l2, t), passes = ranked[0], True
     if not args.no_seed_check:
-        (l2, t), passes = first_passing_seed(pipeline, rows, ranked, seed=args.seed)
+        (l2, t), passes = first_passing_seed(pipeline, rows, ranked, seed=args.seed, **extra)
     best = totals[(l2, t)]
     report = {
         "articles": len(ids), "sets": [f.name for f in folders], "candidates": len(rows),
         "positives": sum(r.label for r in rows), "folds": args.folds, "seed": args.seed,
         "office_holders": pipeline.settings.office_holders,
+        "plv": {"candidates": len(plv), "positives": sum(c.label for c in plv), "weight": args.plv_weight} if plv else None,
         "all_candidates": dict(base), "all_candidates_f1": round(f1(base["tp"], base["fp"], base["fn"]), 3),
         "chosen": {"l2": l2, "threshold": t, **dict(best), "f1": round(f1(best["tp"], best["fp"], best["fn"]), 3),
                    "rank_by_smoothed_f1": ranked.index((l2, t)) + 1, "seed_article_passes": passes if not args.no_seed_check else None},
@@ -226,18 +300,24 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"P {c['tp'] / max(1, c['tp'] + c['fp']):.3f} R {c['tp'] / max(1, c['tp'] + c['fn']):.3f} F1 {c['f1']}")
     if args.test_set:
         test_rows, test_golds, _ = collect(pipeline, [GOLD_SETS[args.test_set]])
-        final = Gate(fit(rows, l2, seed=args.seed), t)
+        final = Gate(fit(rows, l2, seed=args.seed, **extra), t)
         tp, fp, fn = evaluate(test_rows, test_golds, final, sorted(test_golds))
         btp, bfp, bfn = evaluate(test_rows, test_golds, Gate({"bias": 30.0}, 0.5), sorted(test_golds))
         print(f"held-out {args.test_set} ({len(test_golds)} articles, never trained on): TP {tp} FP {fp} FN {fn} "
               f"P {tp / max(1, tp + fp):.3f} R {tp / max(1, tp + fn):.3f} F1 {f1(tp, fp, fn):.3f} "
               f"(all candidates kept: F1 {f1(btp, bfp, bfn):.3f})")
     if not args.no_save:
-        weights = fit(rows, l2, seed=args.seed)
+        weights = fit(rows, l2, seed=args.seed, **extra)
         out = Path(args.out) if args.out else shipped_gate_path(args.all_pairs)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps({"threshold": t, "l2": l2, "weights": dict(sorted(weights.items())), "cv": report}, indent=1) + "\n")
         print(f"wrote {out} ({len(weights)} weights)")
+        for folder, _ in plv_folds:  # for the PLV end-to-end CV: a gate that never saw the fold's sentences
+            others = [c for f, found in plv_folds if f != folder for c in found]
+            fold_gate = fit(rows, l2, seed=args.seed, extra=others, extra_weight=args.plv_weight)
+            path = folder / shipped_gate_path(args.all_pairs).name
+            path.write_text(json.dumps({"threshold": t, "l2": l2, "weights": dict(sorted(fold_gate.items()))}, indent=1) + "\n")
+            print(f"wrote {path} (without the fold's {len(plv) - len(others)} PLV candidates)")
     return 0
 
 

@@ -306,3 +306,18 @@ def test_end_to_end_cross_validated_codes_each_fold_with_its_own_model(pipeline,
     (bad / "pair_coder.json").write_text('{"labels": ["ACCUSE"], "sha256": "0"}', encoding="utf-8")
     with pytest.raises(ResourceError):  # each fold's own model is loaded (and checked)
         score_plv_end_to_end(pairs, fold_models=str(tmp_path / "bad"))
+
+
+def test_a_fold_gate_written_beside_the_pair_model_is_the_folds_gate(gate_pipeline, tmp_path: Path):
+    """scripts/train_extractor.py --plv-folds writes a gate that never saw the fold's sentences
+    beside the fold's pair model; the end-to-end CV codes the fold with it."""
+    from eventcoder.extract.gate import shipped_gate_path
+    from eventcoder.learned.coders import _fold_pipeline
+
+    folder = _fold(tmp_path / "cv", "fold-1", [0, 1])
+    assert _fold_pipeline(gate_pipeline, folder).gate == gate_pipeline.gate  # none written: the shipped gate
+    name = shipped_gate_path(gate_pipeline.settings.all_pairs).name
+    (folder / name).write_text(json.dumps({"threshold": 0.6, "weights": {"bias": -1.5, "lemma=accuse": 2.0}}), encoding="utf-8")
+    fold = _fold_pipeline(gate_pipeline, folder)
+    assert fold.gate is not None and fold.gate.threshold == 0.6 and dict(fold.gate.weights) == {"bias": -1.5, "lemma=accuse": 2.0}
+    assert fold.combined is not gate_pipeline.combined and gate_pipeline.gate.threshold != 0.6

@@ -105,7 +105,7 @@ def cmd_eval_plv(args: argparse.Namespace) -> int:
     if args.end_to_end:
         e2e = score_plv_end_to_end(pairs, coder=args.coder, published=args.published, settings=settings_of(args),
                                    fold_models=args.fold_models)
-        how = f"{args.coder} coder" + (f", pair model of each fold's CV model in {args.fold_models}" if args.fold_models else "")
+        how = f"{args.coder} coder" + (f", pair model (and gate, where the fold has one) of each fold's CV model in {args.fold_models}" if args.fold_models else "")
         print(format_e2e(e2e, title=f"{args.file} — {how}"))
         return 0
     result = score_plv(pairs, coder=args.coder, fallback=args.fallback)

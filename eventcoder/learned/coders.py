@@ -19,7 +19,10 @@ from ..registry import PLV_CODERS
 from .plv import PlvPair
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..eval_plv_e2e import E2EScore
+    from ..pipeline import Pipeline
     from ..settings import Settings
     from .metrics import Scores
 
@@ -88,12 +91,9 @@ def score_plv_end_to_end(pairs: Sequence[PlvPair], *, coder: str = "combined", p
     ``fold_models``: a folder made by ``scripts/train_classifier.py --fold-models``; each fold's
     rows are then coded with that fold's pair model, which never saw them (cross-validation), and
     ``pairs`` must be the whole file the folds were drawn from."""
-    from dataclasses import replace
-
     from ..eval_plv_e2e import end_to_end, end_to_end_folds, fold_rows
     from ..pipeline import Pipeline
     from ..settings import Settings
-    from .combine import CombinedCoder
 
     if coder == "learned":
         raise ConfigError("--end-to-end codes with the Pipeline: use --coder combined (default) or dictionary")
@@ -107,5 +107,19 @@ def score_plv_end_to_end(pairs: Sequence[PlvPair], *, coder: str = "combined", p
     if coder != "combined":
         raise ConfigError("--fold-models replaces the pair model: use --coder combined")
     folds = fold_rows(fold_models)
-    return end_to_end_folds(pairs, [(rows, replace(pipeline, combined=CombinedCoder.load(folder, threads=pipeline.settings.learned_threads)))
-                                    for folder, rows in folds], published=day)
+    return end_to_end_folds(pairs, [(rows, _fold_pipeline(pipeline, folder)) for folder, rows in folds], published=day)
+
+
+def _fold_pipeline(pipeline: Pipeline, folder: Path) -> Pipeline:
+    """The pipeline with a fold's pair model, and with its gate when ``scripts/train_extractor.py
+    --plv-folds`` wrote one there (a gate trained without the fold's PLV sentences)."""
+    from dataclasses import replace
+
+    from ..extract.gate import Gate, shipped_gate_path
+    from .combine import CombinedCoder
+
+    fold = replace(pipeline, combined=CombinedCoder.load(folder, threads=pipeline.settings.learned_threads))
+    gate_file = folder / shipped_gate_path(pipeline.settings.all_pairs).name
+    if pipeline.gate is not None and gate_file.is_file():
+        fold = replace(fold, gate=Gate.load(gate_file))
+    return fold
