@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,8 @@ from .markers import length_batches, load_tokenizer, make_batch, marker_text
 GRAPH = "pair_coder.onnx"
 META = "pair_coder.json"
 TOKENIZER = "tokenizer.json"
+ALLOW_SPINNING = "session.intra_op.allow_spinning"  # ONNX Runtime's session config key
+RECENT_CALLS = 1024  # logits calls of at most one batch remembered (a few KB each at most)
 
 
 def shipped_model_dir() -> Path:
@@ -43,6 +47,55 @@ def log_probabilities(logits: np.ndarray) -> np.ndarray:
     return z - np.log(np.exp(z).sum(-1, keepdims=True))
 
 
+def session_options(onnxruntime: Any, threads: int) -> Any:
+    """ONNX Runtime options for the pair model: ``threads`` intra-op threads (0: ONNX Runtime's
+    choice, one per core), one inter-op thread, warnings off, and idle threads that sleep.
+
+    ONNX Runtime's threads otherwise spin after each run, waiting for the next: the pipeline calls
+    the model once or twice per sentence, on one or two short sentences, with Python work (and
+    spaCy's parse) in between, so the spinning threads took a core from that work — on a busy
+    2-CPU machine the model's share of a run took about twice as long as with one thread
+    (``benchmarks/throughput.py``). The thread count and the logits are unchanged."""
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    options.add_session_config_entry(ALLOW_SPINNING, "0")
+    return options
+
+
+class RecentLogits:
+    """The logits of the last ``size`` calls, by their exact input (least recently used dropped).
+
+    A call's logits depend on everything it batches together (the 8-bit activation scales are
+    per batch), so the key is the whole call, in order: a repeated call gets the very rows the
+    model gave it, never rows scored beside other sentences. Repeats are few but real: the same
+    pair marked by two candidate readings one after the other, and wire copies of an article
+    (about 2% of the calls on the India corpus). Safe to share between threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._rows: OrderedDict[tuple[str, ...], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> np.ndarray | None:
+        with self._lock:
+            found = self._rows.get(key)
+            if found is not None:
+                self._rows.move_to_end(key)
+            return None if found is None else found.copy()
+
+    def put(self, key: tuple[str, ...], rows: np.ndarray) -> None:
+        with self._lock:
+            self._rows[key] = rows.copy()
+            self._rows.move_to_end(key)
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
 @dataclass(frozen=True, slots=True)
 class PairModel:
     """Scores the PLV roots for marked sentences (``<s>source</s>`` … ``<t>target</t>``)."""
@@ -52,6 +105,7 @@ class PairModel:
     labels: tuple[str, ...]
     override_p: float = 0.0  # chosen on held-out folds by the training script (see combine.py)
     batch_size: int = 32
+    recent: RecentLogits = field(default_factory=lambda: RecentLogits(RECENT_CALLS), repr=False, compare=False)
 
     @classmethod
     def load(cls, model_dir: Path | None = None, *, threads: int = 0) -> PairModel:
@@ -67,15 +121,24 @@ class PairModel:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if sha256(graph) != meta["sha256"]:
             raise ResourceError(f"{graph}: SHA-256 does not match {meta_path.name}; the model file is damaged")
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        session = onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+        session = onnxruntime.InferenceSession(str(graph), session_options(onnxruntime, threads), providers=["CPUExecutionProvider"])
         return cls(session, load_tokenizer(str(root / TOKENIZER)), tuple(meta["labels"]), float(meta.get("override_p", 0.0)))
 
     def logits(self, marked_sentences: Sequence[str]) -> np.ndarray:
-        """One row of logits per marked sentence (batches grouped by length)."""
+        """One row of logits per marked sentence (batches grouped by length). A call of at most
+        one batch that repeats a recent one exactly gets that call's rows again (see
+        :class:`RecentLogits`); larger calls (evaluations, training) are not remembered."""
+        if len(marked_sentences) > self.batch_size:
+            return self._run(marked_sentences)
+        key = tuple(marked_sentences)
+        found = self.recent.get(key)
+        if found is None:
+            found = self._run(key)
+            self.recent.put(key, found)
+        return found
+
+    def _run(self, marked_sentences: Sequence[str]) -> np.ndarray:
+        """The model's logits for ``marked_sentences``, in batches of ``batch_size`` by length."""
         texts = [marker_text(s) for s in marked_sentences]
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
         for chunk in length_batches(texts, self.batch_size):
