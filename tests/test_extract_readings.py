@@ -94,9 +94,13 @@ def test_one_phrase_with_two_country_words_is_two_parties(gate_pipeline) -> None
 
 def test_the_countries_of_an_of_phrase_meet_each_other(gate_pipeline) -> None:
     """"The leaders of Egypt and Jordan met": Jordan is a member of the compound subject, not left out."""
-    talks = [e for e in candidates_before_gate(gate_pipeline, "The leaders of Egypt and Jordan met in Cairo on Monday.",
+    talks = [e for e in candidates_before_gate(gate_pipeline, "The leaders of Egypt and Jordan met in Geneva on Monday.",
                                     date(2021, 3, 1)) if "compound-subject" in e.method]
     assert {(e.source.actor.country, e.target.actor.country, e.cameo.plover_type) for e in talks} == {("EGY", "JOR", "CONSULT")}
+    # in Cairo, Egypt is the host: Jordan's visit (the visits stage)
+    hosted = [e for e in candidates_before_gate(gate_pipeline, "The leaders of Egypt and Jordan met in Cairo on Monday.",
+                                     date(2021, 3, 1)) if "compound-subject" in e.method]
+    assert {(e.source.actor.country, e.target.actor.country, e.cameo.code) for e in hosted} == {("JOR", "EGY", "042")}
     alone = candidates_before_gate(gate_pipeline, "The leaders of Egypt met in Cairo on Monday.", date(2021, 3, 1))
     assert not any("compound-subject" in e.method for e in alone)
 

@@ -43,7 +43,7 @@ def candidate_features(
 ) -> list[str]:
     """Features of one candidate: the predicate, its code, how the pair was found, the actors."""
     ptype = plover_type or "none"
-    target_kind = "implicit" if implicit else ("explicit" if target is not None else "none")
+    target_kind = _target_kind(target, implicit)
     lemma = verb.lemma_.lower()
     via_kind = via.split(";")[0].replace(":reversed", "")
     return [
@@ -70,6 +70,10 @@ def candidate_features(
     ]
 
 
+def _target_kind(target: Mention | None, implicit: bool) -> str:
+    return "implicit" if implicit else ("explicit" if target is not None else "none")
+
+
 def _actor_features(ptype: str, source: Mention, target: Mention | None, implicit: bool) -> list[str]:
     """How each actor was found, its sector, and whether the two share a country."""
     same = "none"
@@ -79,6 +83,7 @@ def _actor_features(ptype: str, source: Mention, target: Mention | None, implici
         tgt_by = _by(target)
     else:
         tgt_by = "implicit-recent" if target is not None and ":recent:" in target.resolved_by else "implicit"
+    target_kind = _target_kind(target, implicit)
     return [
         f"src_by={_by(source)}",
         f"tgt_by={tgt_by}",
@@ -86,6 +91,12 @@ def _actor_features(ptype: str, source: Mention, target: Mention | None, implici
         f"tgt_sector={_sector(target)}",
         f"type={ptype}|src_sector={_sector(source)}",
         f"dyad={same}",
+        # whether a country acting on itself is news depends on how the target was found, who acts
+        # and what is done ("the government arrested …" yes; a leader's words read as aimed at his
+        # own country by the article's implicit recipient, mostly not)
+        f"dyad={same}|target={target_kind}",
+        f"dyad={same}|src_sector={_sector(source)}",
+        f"dyad={same}|type={ptype}",
     ]
 
 
