@@ -220,7 +220,8 @@ def _conjoined_partners(sources: list[tuple[Any, tuple[Mention, frozenset[int]]]
                for o in p.children if o.dep_ == "pobj"] if of_objects else []
     listed = [(t, actors[t.i]) for o in objects for t in _conjuncts(o, lists=True)[1:]
               if t.i in actors and _coded_actor(actors[t.i][0])]
-    return split + [x for x in listed if x[0].i not in {t.i for t, _ in split}]
+    taken = {t.i for t, _ in split}
+    return split + [x for x in listed if x[0].i not in taken]
 
 
 def find_triples(sentence: Any, sentence_index: int, actors: ActorTable, *, deep_targets: bool = False,

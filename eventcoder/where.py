@@ -68,11 +68,10 @@ def locate(sentence: Any, trigger: Any, gazetteer: Gazetteer, *, country_hints: 
 
 def _qualifier_place(sentence: Any, place: Any, gazetteer: Gazetteer, hints: Sequence[str]) -> Place | None:
     """The first place named in apposition to ``place`` that the gazetteer knows, else None."""
-    for child in place.children:
-        if child.dep_ in ("appos", "npadvmod", "conj") and child.ent_type_ in PLACE_LABELS:
-            found = gazetteer.best(entity_text(sentence, child), hints)
-            if found is not None and found.country:
-                return found
+    for name in _qualifier_names(sentence, place):
+        found = gazetteer.best(name, hints)
+        if found is not None and found.country:
+            return found
     return None
 
 
@@ -194,9 +193,15 @@ def _phrase(sentence: Any, prep: Any, place: Any) -> str:
 def qualifier_hints(sentence: Any, place: Any, gazetteer: Gazetteer) -> list[str]:
     """Countries named in apposition to a place ("Paris, Texas" → USA; "Damascus, Syria" → SYR)."""
     hints: list[str] = []
+    for name in _qualifier_names(sentence, place):
+        found = gazetteer.best(name)
+        if found is not None and found.kind != "city" and found.country and found.country not in hints:
+            hints.append(found.country)
+    return hints
+
+
+def _qualifier_names(sentence: Any, place: Any) -> Iterator[str]:
+    """The place names set in apposition to ``place`` ("Paris, Texas": Texas), in parse order."""
     for child in place.children:
         if child.dep_ in ("appos", "npadvmod", "conj") and child.ent_type_ in PLACE_LABELS:
-            found = gazetteer.best(entity_text(sentence, child))
-            if found is not None and found.kind != "city" and found.country and found.country not in hints:
-                hints.append(found.country)
-    return hints
+            yield entity_text(sentence, child)

@@ -141,10 +141,10 @@ def test_workers_die_with_a_killed_run(tmp_path):
         proc.stderr.close()
 
 
-_KILL_WHILE_LINKING = """
+# A process that dies by SIGKILL inside its link transaction: the links are written, not committed.
+_DIE_WHILE_LINKING = """
 import os, signal, sys
-from eventcoder.link import link_pending
-from eventcoder.store import EventStore, links
+from eventcoder.store import links
 
 write = links.write_links
 
@@ -153,6 +153,10 @@ def write_then_die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 
 links.write_links = write_then_die
+"""
+_KILL_WHILE_LINKING = _DIE_WHILE_LINKING + """
+from eventcoder.link import link_pending
+from eventcoder.store import EventStore
 with EventStore(sys.argv[1]) as store:
     link_pending(store)
 """
@@ -202,18 +206,8 @@ def test_kill9_at_seeded_points_then_rerun_stores_and_links_everything_once(tmp_
     print(f"seconds until the killed runs' workers were gone: {timings}")
 
 
-_CODE_KILLED_WHILE_LINKING = """
-import os, signal, sys
+_CODE_KILLED_WHILE_LINKING = _DIE_WHILE_LINKING + """
 from eventcoder.cli import main
-from eventcoder.store import links
-
-write = links.write_links
-
-def write_then_die(*args, **kwargs):
-    write(*args, **kwargs)  # the links are written, the transaction not yet committed
-    os.kill(os.getpid(), signal.SIGKILL)
-
-links.write_links = write_then_die
 sys.exit(main(sys.argv[1:]))
 """
 
