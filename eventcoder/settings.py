@@ -43,6 +43,8 @@ class Settings:
     """Which candidate events become events: `gate` (every coded pair, target-less ones and implicit article-country recipients included, kept when the learned gate accepts it) or `rules` (the parse's pairs as coded, no gate)."""
     all_pairs: bool = True
     """With the gate: also offer every ordered pair of actors in a sentence, typed by the pair model (`eventcoder/extract/pairs.py`)."""
+    background_days: int = 7
+    """With the gate: an event whose sentence dates it more than this many days before publication is background ("stormed the ship in 2010") and is not output; `0` keeps every event whatever its date, for text with no real publication date (`eval plv --end-to-end` does so unless given `--published`)."""
     gate_model: str = ""
     """Gate weights (JSON) to use instead of the shipped `eventcoder/extract/model/gate.json`."""
     learned_threads: int = 0
@@ -55,6 +57,8 @@ class Settings:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"setting {name!r} must be a whole number of at least 1, got {value!r}")
+        if not isinstance(self.background_days, int) or isinstance(self.background_days, bool) or self.background_days < 0:
+            raise ConfigError(f"setting 'background_days' must be 0 or more, got {self.background_days!r}")
         if not isinstance(self.learned_threads, int) or self.learned_threads < 0:
             raise ConfigError(f"setting 'learned_threads' must be 0 or more, got {self.learned_threads!r}")
         if not isinstance(self.article_seconds, (int, float)) or not self.article_seconds > 0:

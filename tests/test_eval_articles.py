@@ -264,6 +264,23 @@ def test_end_to_end_on_plv_rows_through_the_cli(pipeline, monkeypatch, capsys, t
     assert "triple found (source, target, type)" in out and "rows 5 scored" in out
 
 
+def test_undated_sentences_keep_their_dated_events():
+    """PLV carries no publication dates: a sentence dated "in 2014" or "at the end of August" is
+    coded as it stands, not dropped as background of a nominal publication day. Given a real
+    publication day (--published), the background rule applies again."""
+    from eventcoder.learned.coders import score_plv_end_to_end
+
+    pairs = [
+        _pair("<s>The European Union</s> imposed sanctions on <t>Russia</t> in 2014 after the annexation of Crimea.", "COERCE"),
+        _pair("<s>Philippine President Rodrigo Duterte</s> met <t>Chinese President Xi Jinping</t> in Beijing at the end of August.",
+              "CONSULT"),
+    ]
+    undated = score_plv_end_to_end(pairs)
+    assert (undated.triple, undated.sentences_without_event) == (2, 0)
+    dated = score_plv_end_to_end(pairs, published="2020-01-01")
+    assert (dated.pair, dated.sentences_without_event) == (0, 2)
+
+
 def _fold(root: Path, name: str, rows: list[int]) -> Path:
     """A fold folder as scripts/train_classifier.py --fold-models writes it: the (here: shipped) pair model and its rows."""
     from eventcoder.learned.pair_model import GRAPH, META, TOKENIZER, shipped_model_dir

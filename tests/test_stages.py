@@ -4,6 +4,7 @@ the stage that failed."""
 from __future__ import annotations
 
 import pickle
+from datetime import date
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -111,3 +112,15 @@ def test_every_stage_is_documented() -> None:
     assert len(names) == 19
     for name in names:
         assert f"| `{name}` |" in doc, f"stage {name!r} has no row in docs/pipeline.md"
+
+
+def test_background_days_zero_keeps_events_dated_long_before_publication(gate_pipeline) -> None:
+    """"stormed ... in 2010" in a 2020 article is background by default; background_days = 0 keeps it."""
+    text = "Israeli commandos stormed the Turkish ship Mavi Marmara in 2010, killing ten activists."
+    old = Article(id="bg", headline="", text=text, published=date(2020, 6, 1), origin="<test>")
+    assert gate_pipeline.code_article(old).events == ()
+    keep_all = replace(gate_pipeline, settings=gate_pipeline.settings.override(background_days=0))
+    events = keep_all.code_article(old).events
+    assert [(e.source.actor.country, e.target.actor.country if e.target else None, e.cameo.plover_type) for e in events] == [
+        ("ISR", "TUR", "ASSAULT")]
+    assert events[0].date.value.year == 2010

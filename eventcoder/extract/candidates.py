@@ -41,20 +41,17 @@ class Scored:
     note: str = ""
 
 
-BACKGROUND_DAYS = 7
-
-
-def is_background(when: ResolvedDate, published: date) -> bool:
-    """An event dated (from a cue in its sentence) more than a week before publication is
+def is_background(when: ResolvedDate, published: date, days: int) -> bool:
+    """An event dated (from a cue in its sentence) more than ``days`` days before publication is
     background, not news: "stormed the Mavi Marmara in 2010", "withdrew ambassadors in 2018"."""
     if when.how == "publication-date":
         return False
     if when.precision == "year":
-        return when.value.year < published.year and (published - date(when.value.year, 12, 31)).days > BACKGROUND_DAYS
+        return when.value.year < published.year and (published - date(when.value.year, 12, 31)).days > days
     if when.precision == "month":
         last = (when.value.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-        return (published - last).days > BACKGROUND_DAYS
-    return (published - when.value).days > BACKGROUND_DAYS
+        return (published - last).days > days
+    return (published - when.value).days > days
 
 
 def implicit_recipient(country: str, cameo: str, name: str, evidence: str) -> Mention:

@@ -84,24 +84,29 @@ def score_plv(pairs: Sequence[PlvPair], *, coder: str = "combined", fallback: st
                      Counter(p for p in predicted if p not in gold))
 
 
-def score_plv_end_to_end(pairs: Sequence[PlvPair], *, coder: str = "combined", published: str = "2020-01-01",
+def score_plv_end_to_end(pairs: Sequence[PlvPair], *, coder: str = "combined", published: str | None = None,
                          settings: Settings | None = None, fold_models: str | None = None) -> E2EScore:
-    """Code each pair's raw sentence (published on ``published``) with the whole Pipeline and score it.
+    """Code each pair's raw sentence with the whole Pipeline and score it.
+
+    PLV's sentences carry no publication date. Without ``published`` they are coded as of a
+    nominal date (relative dates resolve against it) and no event is dropped as background, since
+    nothing says when the sentence was news; with it, every sentence was published that day.
 
     ``fold_models``: a folder made by ``scripts/train_classifier.py --fold-models``; each fold's
     rows are then coded with that fold's pair model, which never saw them (cross-validation), and
     ``pairs`` must be the whole file the folds were drawn from."""
-    from ..eval_plv_e2e import end_to_end, end_to_end_folds, fold_rows
+    from ..eval_plv_e2e import DEFAULT_PUBLISHED, end_to_end, end_to_end_folds, fold_rows
     from ..pipeline import Pipeline
     from ..settings import Settings
 
     if coder == "learned":
         raise ConfigError("--end-to-end codes with the Pipeline: use --coder combined (default) or dictionary")
     try:
-        day = date.fromisoformat(published)
+        day = DEFAULT_PUBLISHED if published is None else date.fromisoformat(published)
     except ValueError as exc:
         raise ConfigError(f"--published {published!r} is not an ISO date (YYYY-MM-DD)") from exc
-    pipeline = Pipeline((settings or Settings()).override(coder=coder))
+    undated = {"background_days": 0} if published is None else {}
+    pipeline = Pipeline((settings or Settings()).override(coder=coder, **undated))
     if fold_models is None:
         return end_to_end(pairs, pipeline, published=day)
     if coder != "combined":

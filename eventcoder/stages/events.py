@@ -68,15 +68,19 @@ class BuildEvents:
 
 @dataclass(frozen=True, slots=True)
 class Background:
-    """Gate path: an event dated more than a week before publication is background, not news."""
+    """Gate path: an event dated more than ``days`` (a week) before publication is background, not
+    news. ``days`` 0 keeps them all (text without a real publication date)."""
 
+    days: int
     name: ClassVar[str] = "background"
     takes: ClassVar[type] = Events
     returns: ClassVar[type] = Events
 
     def __call__(self, events: Events) -> Events:
+        if self.days == 0:
+            return events
         published: date = events.actors.parsed.article.published_date
-        keep = [i for i, e in enumerate(events.events) if not is_background(e.date, published)]
+        keep = [i for i, e in enumerate(events.events) if not is_background(e.date, published, self.days)]
         features = tuple(events.features[i] for i in keep) if events.features else ()
         return replace(events, events=tuple(events.events[i] for i in keep), features=features)
 
