@@ -40,6 +40,7 @@ from .verbrecords import (
     VerbForm,
     VerbPattern,
     Word,
+    weight,
 )
 
 __all__ = [
@@ -67,6 +68,7 @@ class VerbDictionary:
     transformations: tuple[Transformation, ...]
     index: dict[str, tuple[tuple[VerbForm, VerbEntry], ...]]  # verb word -> forms, best first
     paths: tuple[str, ...]
+    ranked: dict[str, tuple[VerbPattern, ...]]  # block name -> patterns, most specific first (see ranked_for)
     notes: tuple[str, ...] = ()  # lines read with a recovery (see parse_elements)
 
     @classmethod
@@ -96,13 +98,15 @@ class VerbDictionary:
             for raw in files
             for block, verb, forms, own, line_no in raw.verbs
         ]
+        paths = tuple(raw.path for raw in files)
         return cls(
             tuple(entries),
             {block: tuple(found) for block, found in by_block.items()},
             synsets,
             tuple(t for raw in files for t in raw.transformations),
-            _build_index(entries, [raw.path for raw in files]),
-            tuple(raw.path for raw in files),
+            _build_index(entries, list(paths)),
+            paths,
+            {block: _most_specific_first(found, paths) for block, found in by_block.items()},
             tuple(notes),
         )
 
@@ -112,6 +116,12 @@ class VerbDictionary:
 
     def patterns_for(self, entry: VerbEntry) -> tuple[VerbPattern, ...]:
         return self.patterns.get(entry.block, ())
+
+    def ranked_for(self, entry: VerbEntry) -> tuple[VerbPattern, ...]:
+        """The block's patterns in the order a match is preferred: most literal words, then most
+        elements (``weight``), then the later file, then the later line; patterns equal in all four
+        keep file order. The first of them that matches a verb is the one that wins."""
+        return self.ranked.get(entry.block, ())
 
     def entry_for(self, verb_token: Any) -> VerbEntry | None:
         """The entry for a verb token: multi-word verbs ("beef up") first, then the word alone."""
@@ -127,6 +137,12 @@ class VerbDictionary:
             "synsets": len(self.synsets),
             "transformations": len(self.transformations),
         }
+
+
+def _most_specific_first(patterns: list[VerbPattern], paths: tuple[str, ...]) -> tuple[VerbPattern, ...]:
+    rank = {path: i for i, path in enumerate(paths)}
+    return tuple(sorted(  # stable: equal keys keep file order, as a scan keeping the first best would
+        patterns, key=lambda p: (*weight(p.pre + p.post), rank.get(p.path, 0), p.line_no), reverse=True))
 
 
 def _expand_embedded(members: dict[str, list[SynsetMember]]) -> dict[str, list[SynsetMember]]:

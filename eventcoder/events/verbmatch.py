@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .verbdict import VerbDictionary, lookup
-from .verbrecords import Element, NounPhrase, PrepPhrase, Slot, SynsetRef, VerbPattern, Word
+from .verbrecords import Element, Needs, NounPhrase, PrepPhrase, Slot, SynsetRef, VerbPattern, Word, weight
 
 CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass"})
 VERBAL_ONLY_DEPS = frozenset({"conj", "acl"})  # clause boundaries when the dependent is a verb
@@ -185,6 +185,7 @@ class _Context:
     found: dict[tuple[int, str, int], tuple[int, ...]]  # (element, token list, start) -> ends
     inside: dict[str, list[_Tok]]  # a preposition's phrase, by "list/start"
     flat: bool = False  # "A_B" needs adjacent words only, not one noun phrase
+    present: dict[tuple[str, str, bool], bool] = field(default_factory=dict)  # (side, word, exact) -> some token matches it
 
 
 def _word_ok(word: Word, token: _Tok, surface: bool = False) -> bool:
@@ -297,8 +298,24 @@ def _sequence(elements: Sequence[Element], tokens: Sequence[_Tok], tag: str, pos
             yield from _sequence(elements[1:], tokens, tag, end, ctx)
 
 
+def _has_needs(needs: Needs, tokens: Sequence[_Tok], tag: str, ctx: _Context) -> bool:
+    """Whether the side's tokens hold each word and preposition a pattern side cannot match
+    without (every word is matched by ``_word_ok`` on one of these tokens, every preposition by
+    its text, so a side lacking one cannot match)."""
+    for word in needs.words:
+        key = (tag, word.text, word.exact)
+        found = ctx.present.get(key)
+        if found is None:
+            found = ctx.present[key] = any(_word_ok(word, t, ctx.flat) for t in tokens)
+        if not found:
+            return False
+    return all(any(t.text == prep and t.right >= 0 for t in tokens) for prep in needs.preps)
+
+
 def matches(pattern: VerbPattern, pre: Sequence[_Tok], post: Sequence[_Tok], ctx: _Context) -> bool:
     """Both sides match; a side written against the verb ("RECENTLY_*") must touch it."""
+    if not (_has_needs(pattern.pre_needs, pre, "pre", ctx) and _has_needs(pattern.post_needs, post, "post", ctx)):
+        return False
     if pattern.tight_pre:
         pre_ok = any(end == len(pre) for end in _sequence(pattern.pre, pre, "pre", 0, ctx))
     else:
@@ -309,21 +326,6 @@ def matches(pattern: VerbPattern, pre: Sequence[_Tok], post: Sequence[_Tok], ctx
         first, rest = pattern.post[0], pattern.post[1:]
         return any(True for end in _element_at(first, post, "post", 0, ctx) for _ in _sequence(rest, post, "post", end, ctx))
     return any(True for _ in _sequence(pattern.post, post, "post", 0, ctx))
-
-
-def weight(elements: Sequence[Element]) -> tuple[int, int]:
-    """(literal words, all elements) of a pattern side: the specificity used to rank matches."""
-    literal = total = 0
-    for element in elements:
-        if isinstance(element, NounPhrase):
-            inner = weight(element.atoms)
-        elif isinstance(element, PrepPhrase):
-            inner = weight(element.elements)
-            inner = (inner[0] + 1, inner[1] + 1)
-        else:
-            inner = (0, 1) if isinstance(element, Slot) else (1, 1)
-        literal, total = literal + inner[0], total + inner[1]
-    return literal, total
 
 
 def code_verb(
@@ -345,23 +347,13 @@ def code_verb(
     entry, consumed = found
     pre, post = ([_snapshot(t, flat) for t in side] for side in regions(verb_token, consumed, flat=flat))
     ctx = _Context(vdict, frozenset(source_tokens), frozenset(target_tokens), {}, {}, {}, flat)
-    rank = {path: i for i, path in enumerate(vdict.paths)}
-    best: tuple[tuple[int, int, int, int], VerbPattern] | None = None
-    for pattern in vdict.patterns_for(entry):
-        if flat and pattern.code == "+++":  # PETRARCH never implemented TABARI's complex codings
-            continue
-        if not matches(pattern, pre, post, ctx):
-            continue
-        literal, total = weight(pattern.pre + pattern.post)
-        key = (literal, total, rank.get(pattern.path, 0), pattern.line_no)
-        if best is None or key > best[0]:
-            best = (key, pattern)
-    if best is None:
+    # the block's patterns most specific first (VerbDictionary.ranked): the first that matches wins
+    best = next((p for p in vdict.ranked_for(entry) if not (flat and p.code == "+++") and matches(p, pre, post, ctx)), None)
+    if best is None:  # (PETRARCH never implemented TABARI's complex codings "+++": skipped when flat)
         return VerbCoding(entry.code, entry.reciprocal, entry.block, "", entry.line_no)
-    pattern = best[1]
-    slots = frozenset(k for k in ("$", "+") if _has_slot(pattern.pre + pattern.post, k))
+    slots = frozenset(k for k in ("$", "+") if _has_slot(best.pre + best.post, k))
     return VerbCoding(
-        pattern.code, pattern.reciprocal, pattern.block, pattern.text, pattern.line_no, best[0][:2], slots
+        best.code, best.reciprocal, best.block, best.text, best.line_no, weight(best.pre + best.post), slots
     )
 
 

@@ -8,6 +8,7 @@ Read from a dictionary file by :mod:`eventcoder.events.verbfile`, merged into a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,46 @@ class PrepPhrase:
 Element = Word | SynsetRef | Slot | NounPhrase | PrepPhrase
 
 
+def weight(elements: Sequence[Element]) -> tuple[int, int]:
+    """(literal words, all elements) of a pattern side: the specificity used to rank matches."""
+    literal = total = 0
+    for element in elements:
+        if isinstance(element, NounPhrase):
+            inner = weight(element.atoms)
+        elif isinstance(element, PrepPhrase):
+            inner = weight(element.elements)
+            inner = (inner[0] + 1, inner[1] + 1)
+        else:
+            inner = (0, 1) if isinstance(element, Slot) else (1, 1)
+        literal, total = literal + inner[0], total + inner[1]
+    return literal, total
+
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """What one side of a pattern cannot match without: its literal words (wherever they are
+    written: alone, in ``{A B}`` or inside ``(PREP ...)``) and its prepositions. A side whose
+    tokens lack one of them cannot match, so matching can skip it (``verbmatch.matches``)."""
+
+    words: tuple[Word, ...]
+    preps: tuple[str, ...]
+
+    @classmethod
+    def of(cls, elements: Sequence[Element]) -> Needs:
+        words: list[Word] = []
+        preps: list[str] = []
+        for element in elements:
+            if isinstance(element, Word):
+                words.append(element)
+            elif isinstance(element, NounPhrase):
+                words += Needs.of(element.atoms).words
+            elif isinstance(element, PrepPhrase):
+                inner = Needs.of(element.elements)
+                words += inner.words
+                preps += (element.prep, *inner.preps)
+        return cls(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(preps)))
+
+
 @dataclass(frozen=True, slots=True)
 class VerbPattern:
     """One ``- PRE * POST [code]`` line of a verb block."""
@@ -69,6 +110,12 @@ class VerbPattern:
     path: str
     tight_pre: bool = False  # "RECENTLY_*": the last pre element right before the verb
     tight_post: bool = False  # "*_OUT": the first post element right after the verb
+    pre_needs: Needs = field(init=False, repr=False, compare=False)  # derived from ``pre``
+    post_needs: Needs = field(init=False, repr=False, compare=False)  # derived from ``post``
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pre_needs", Needs.of(self.pre))
+        object.__setattr__(self, "post_needs", Needs.of(self.post))
 
     @property
     def key(self) -> tuple[str, str]:
