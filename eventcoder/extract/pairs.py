@@ -21,6 +21,7 @@ from ..relations import ActorTable, Triple, find_attribution, find_quote
 from .features import phrase_head
 
 ANY_PAIR = "any-pair"
+_UNCODED = frozenset({"negated", "hypothetical"})  # modalities no pair candidate is offered for
 MAX_MENTIONS = 6  # the first six coded mentions of a sentence: at most 30 ordered pairs
 
 
@@ -103,15 +104,15 @@ def pair_candidates(
         marked = mark_pair(sent, s_toks, t_toks)
         if marked:
             rows.append(((s_m, s_toks), (t_m, t_toks), verb, marked))
-    if not rows:
+    modes = [modality_of(verb) for _, _, verb, _ in rows]
+    if all(mode in _UNCODED for mode in modes):  # nothing to offer: the model need not read them
         return []
     # one batch for the sentence's pairs: 8-bit activation scales depend on what is batched together,
-    # so the batch is every plausible pair (negated ones included) and modality is read afterwards
+    # so the batch is every plausible pair (negated ones included) and only then are those dropped
     decisions = coder.decide([r[-1] for r in rows], [None] * len(rows), [None] * len(rows))
     out: list[Coded] = []
-    for ((s_m, s_toks), (t_m, t_toks), verb, _), decision in zip(rows, decisions):
-        mode = modality_of(verb)
-        if mode in ("negated", "hypothetical"):
+    for ((s_m, s_toks), (t_m, t_toks), verb, _), mode, decision in zip(rows, modes, decisions):
+        if mode in _UNCODED:
             continue
         code = default_code(tables, decision.root)
         if mode == "future":
