@@ -28,6 +28,8 @@ _CLOSE = "”"
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Character spans (start, end) of the quotations in ``text``: curly quotes by their marks,
     straight quotes in pairs; an unclosed quotation ends with its paragraph."""
+    if _OPEN not in text and '"' not in text:  # no quotation opens (most sentences): no scan
+        return []
     spans: list[tuple[int, int]] = []
     start: int | None = None
     for i, ch in enumerate(text):
