@@ -106,13 +106,11 @@ def collect(pipeline: Pipeline, folders: Sequence[Path]) -> tuple[list[Candidate
 
 def collect_plv(pipeline: Pipeline, folds_dir: Path) -> list[tuple[Path, list[Candidate]]]:
     """Labelled candidates of the PLV sentences, per fold of ``folds_dir``: each fold's sentences
-    coded with that fold's pair model (which never saw them), undated as ``eval plv --end-to-end``
-    codes them (no event dropped as background of the nominal publication day)."""
+    coded with that fold's pair model (which never saw them)."""
     pairs = read_plv(PLV_FILE)
     out: list[tuple[Path, list[Candidate]]] = []
     for folder, rows in fold_rows(folds_dir):
-        fold = replace(pipeline, settings=pipeline.settings.override(background_days=0),
-                       combined=CombinedCoder.load(folder, threads=pipeline.settings.learned_threads))
+        fold = replace(pipeline, combined=CombinedCoder.load(folder, threads=pipeline.settings.learned_threads))
         by_text: dict[str, list[Any]] = {}
         for i in rows:
             by_text.setdefault(unmarked(pairs[i].marked_sentence), []).append(pairs[i])
