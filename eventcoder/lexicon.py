@@ -146,9 +146,10 @@ class Person:
     start: date | None
     end: date | None  # 2016-12-01 in the shipped data means "still in office at last update"
 
-    def active_on(self, d: date) -> bool:
-        """True when ``d`` falls inside [start, end]; a missing bound is open."""
-        return (self.start is None or self.start <= d) and (self.end is None or d <= self.end)
+    def active_on(self, d: date | None) -> bool:
+        """True when ``d`` falls inside [start, end]; a missing bound is open; always for an undated
+        text (``d`` None)."""
+        return d is None or ((self.start is None or self.start <= d) and (self.end is None or d <= self.end))
 
 
 def default_data_dir() -> Path:

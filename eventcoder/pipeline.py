@@ -55,7 +55,7 @@ def eventcoder_stages(p: Pipeline) -> list[Stage]:
     """The default stage list. With the gate (extractor "gate"), the gate decides among many
     candidates; on the rule path (extractor "rules") every coded triple is an event."""
     gate = p.gate is not None
-    stages: list[Stage] = [SelectSentences(p.settings.max_sentence_chars), FindActors(p.resolver)]
+    stages: list[Stage] = [SelectSentences(p.settings.max_sentence_chars), FindActors(p.resolver, undated=p.settings.undated)]
     if gate:
         stages.append(Focus(p.lexicon, p.gazetteer))
     if p.actor_log is not None:
@@ -74,7 +74,7 @@ def eventcoder_stages(p: Pipeline) -> list[Stage]:
         stages.append(Learned(p.combined, p.tables))
     stages.append(BuildEvents(p.dates, p.gazetteer, p.tables, p.issue_codes))
     if gate:
-        stages += [Visits(p.tables, p.lexicon), Background(p.settings.background_days)]
+        stages += [Visits(p.tables, p.lexicon), Background(p.settings.background_days, p.settings.undated)]
         if p.collector is not None:
             stages.append(Collect(p.collector))
     return stages + [Merge()]

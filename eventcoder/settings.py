@@ -44,7 +44,9 @@ class Settings:
     all_pairs: bool = True
     """With the gate: also offer every ordered pair of actors in a sentence, typed by the pair model (`eventcoder/extract/pairs.py`)."""
     background_days: int = 7
-    """With the gate: an event whose sentence dates it more than this many days before publication is background ("stormed the ship in 2010") and is not output; `0` keeps every event whatever its date, for text with no real publication date (`eval plv --end-to-end` does so unless given `--published`)."""
+    """With the gate: an event whose sentence dates it more than this many days before publication is background ("stormed the ship in 2010") and is not output; `0` keeps every event whatever its date (see also `undated`)."""
+    undated: bool = False
+    """The texts' publication dates are not real (a corpus of sentences, an archive without dates; `eval plv --end-to-end` sets it unless given `--published`): office-holders and other date-restricted actors match in any period ("President Obama" whatever the date), and no event is dropped as background. Relative dates ("on Monday") still resolve against the date given."""
     gate_model: str = ""
     """Gate weights (JSON) to use instead of the shipped `eventcoder/extract/model/gate.json`."""
     learned_threads: int = 0

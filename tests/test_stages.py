@@ -120,7 +120,22 @@ def test_background_days_zero_keeps_events_dated_long_before_publication(gate_pi
     old = Article(id="bg", headline="", text=text, published=date(2020, 6, 1), origin="<test>")
     assert gate_pipeline.code_article(old).events == ()
     keep_all = replace(gate_pipeline, settings=gate_pipeline.settings.override(background_days=0))
+    assert replace(gate_pipeline, settings=gate_pipeline.settings.override(undated=True)).code_article(old).events
     events = keep_all.code_article(old).events
     assert [(e.source.actor.country, e.target.actor.country if e.target else None, e.cameo.plover_type) for e in events] == [
         ("ISR", "TUR", "ASSAULT")]
     assert events[0].date.value.year == 2010
+
+
+def test_undated_text_matches_office_holders_in_any_period(gate_pipeline) -> None:
+    """A sentence of unknown date (a PLV row): "President Obama" is the U.S. president whatever the
+    nominal publication day; dated 2020, the surname with its title finds no one in office."""
+    text = ("President Obama lifted all restrictions on the ability of individuals to visit relatives in Cuba, "
+            "as well as to send them remittances.")
+    article = Article(id="obama", headline="", text=text, published=date(2020, 1, 1), origin="<test>")
+    assert gate_pipeline.code_article(article).events == ()
+    undated = replace(gate_pipeline, settings=gate_pipeline.settings.override(undated=True))
+    events = undated.code_article(article).events
+    assert events and {(e.source.text, e.source.actor.country, e.source.resolved_by) for e in events} == {
+        ("President Obama", "USA", "person")}
+    assert {e.cameo.plover_type for e in events} & {"CONCEDE", "RETREAT"}

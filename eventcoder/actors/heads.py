@@ -41,10 +41,11 @@ def stands_for_people(token: Any) -> bool:
 
 
 def find_actors(
-    sent: Any, resolver: Any, published: date, memory: ArticleMemory, *, misread_subjects: bool = False
+    sent: Any, resolver: Any, published: date | None, memory: ArticleMemory, *, misread_subjects: bool = False
 ) -> dict[int, tuple[Any, frozenset[int]]]:
     """Resolve every noun-phrase head in the sentence, in reading order: head index → (Mention,
-    the token indexes of its phrase). ``resolver`` is anything with ActorResolver's ``resolve``.
+    the token indexes of its phrase). ``resolver`` is anything with ActorResolver's ``resolve``;
+    ``published`` None (an undated text) lets date-restricted actors match in any period.
 
     A head inside the phrase of an actor already known ("Justice" in "the International Court of
     Justice") is not an actor of its own unless it resolves to a known one too ("Kenya" in "the

@@ -50,8 +50,9 @@ class Term:
     start: date | None
     end: date | None  # None: in office at the last source
 
-    def active_on(self, day: date) -> bool:
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+    def active_on(self, day: date | None) -> bool:
+        """Whether the term covers ``day``; every term does for an undated text (None)."""
+        return day is None or ((self.start is None or self.start <= day) and (self.end is None or day <= self.end))
 
     def fits(self, kind: str | None) -> bool:
         """Whether a title of ``kind`` (from the phrase) can name this office."""
@@ -84,9 +85,10 @@ class OfficeHolders:
         return cls(MappingProxyType({k: tuple(v) for k, v in full.items()}),
                    MappingProxyType({k: tuple(v) for k, v in surnames.items()}))
 
-    def resolve(self, name: Sequence[str], phrase: Sequence[str], when: date) -> tuple[Actor, str] | None:
+    def resolve(self, name: Sequence[str], phrase: Sequence[str], when: date | None) -> tuple[Actor, str] | None:
         """The actor for a person named by ``name`` (token texts) inside a phrase of lower-case
-        words ``phrase`` (for a title) on the article's date ``when``; None when unknown or ambiguous."""
+        words ``phrase`` (for a title) on the article's date ``when`` (None: undated, any term); None when
+        unknown or ambiguous."""
         key = phrase_key(" ".join(name))
         kind = title_kind(phrase)
         if len(key) >= 2 and key in self.full:
@@ -105,7 +107,7 @@ class OfficeHolders:
         return None
 
 
-    def leader(self, surname: str, when: date) -> Actor | None:
+    def leader(self, surname: str, when: date | None) -> Actor | None:
         """The government led by the head of state or government with this surname ("Trump" in
         "the Trump administration", "Modi" in "the Modi government"): the holder in office on
         ``when``, else a former one ("the Obama administration" in 2019); None when there is none

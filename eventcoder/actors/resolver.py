@@ -71,7 +71,7 @@ def _inside_name(prep: Any) -> bool:
 _LED_BODIES = frozenset({"administration", "government", "regime", "cabinet"})
 
 
-def _led_by(offices: OfficeHolders, tokens: Sequence[Any], when: date) -> tuple[Actor, str] | None:
+def _led_by(offices: OfficeHolders, tokens: Sequence[Any], when: date | None) -> tuple[Actor, str] | None:
     """A government named by its leader's surname: a proper-noun compound of the phrase's head
     ("administration", "government", "regime", "cabinet") that is the surname of a head of state
     or government (``OfficeHolders.leader``: in office on ``when``, else a former one of a single
@@ -141,7 +141,7 @@ class ActorResolver:
         origin = head.pos_ == "NOUN" and bool(self.lexicon.agents.get(phrase_key(head.text)))
         return phrase_tokens(head, origin=origin)
 
-    def resolve(self, head: Any, *, when: date, memory: ArticleMemory) -> Mention | None:
+    def resolve(self, head: Any, *, when: date | None, memory: ArticleMemory) -> Mention | None:
         """The Mention for the phrase headed by ``head``, or None if it names no actor."""
         if (head.lower_ in _PRONOUNS and head.text != "US") or head.ent_type_ in _NOT_ACTORS:
             return None
@@ -155,7 +155,7 @@ class ActorResolver:
         # the span's own text: Doc.text would rebuild the whole article for every mention
         return Mention(text=head.doc[first.i : last.i + 1].text, start=start, end=end, actor=actor, resolved_by=how)
 
-    def _resolve_tokens(self, tokens: list[Any], when: date, memory: ArticleMemory) -> tuple[Actor, str] | None:
+    def _resolve_tokens(self, tokens: list[Any], when: date | None, memory: ArticleMemory) -> tuple[Actor, str] | None:
         hits = [h for h in self.scan(tokens) if _hit_counts(h, tokens)]
         name = [t.text for t in _person_name(tokens, hits)]
         actor, how = self._from_hits(hits, when)
@@ -196,7 +196,7 @@ class ActorResolver:
         unknown = _unknown_name(tokens)
         return (Actor(code=None, name=unknown), "unknown") if unknown else None
 
-    def _from_hits(self, hits: list[_Hit], when: date) -> tuple[Actor | None, str]:
+    def _from_hits(self, hits: list[_Hit], when: date | None) -> tuple[Actor | None, str]:
         sectors: list[str] = []
         for hit in hits:
             if hit.kind == "agent":
@@ -262,7 +262,7 @@ def _is_igo(actor: Actor) -> bool:
     return "IGO" in actor.sectors or "NGO" in actor.sectors
 
 
-def _active(people: tuple[Person, ...], when: date) -> Person | None:
+def _active(people: tuple[Person, ...], when: date | None) -> Person | None:
     active = [p for p in people if p.active_on(when)]
     return active[0] if active else None
 

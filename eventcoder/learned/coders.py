@@ -88,9 +88,10 @@ def score_plv_end_to_end(pairs: Sequence[PlvPair], *, coder: str = "combined", p
                          settings: Settings | None = None, fold_models: str | None = None) -> E2EScore:
     """Code each pair's raw sentence with the whole Pipeline and score it.
 
-    PLV's sentences carry no publication date. Without ``published`` they are coded as of a
-    nominal date (relative dates resolve against it) and no event is dropped as background, since
-    nothing says when the sentence was news; with it, every sentence was published that day.
+    PLV's sentences carry no publication date. Without ``published`` they are coded undated
+    (setting ``undated``): relative dates resolve against a nominal day, office-holders match in
+    any period, and no event is dropped as background; with it, every sentence was published that
+    day.
 
     ``fold_models``: a folder made by ``scripts/train_classifier.py --fold-models``; each fold's
     rows are then coded with that fold's pair model, which never saw them (cross-validation), and
@@ -105,7 +106,7 @@ def score_plv_end_to_end(pairs: Sequence[PlvPair], *, coder: str = "combined", p
         day = DEFAULT_PUBLISHED if published is None else date.fromisoformat(published)
     except ValueError as exc:
         raise ConfigError(f"--published {published!r} is not an ISO date (YYYY-MM-DD)") from exc
-    undated = {"background_days": 0} if published is None else {}
+    undated = {"undated": True} if published is None else {}
     pipeline = Pipeline((settings or Settings()).override(coder=coder, **undated))
     if fold_models is None:
         return end_to_end(pairs, pipeline, published=day)

@@ -72,7 +72,7 @@ class DictionaryResolver:
         agent_entries = [e for f in agent_files for e in read_agents(f)]
         return cls(_Index.of(actor_entries), _Index.of(agent_entries))
 
-    def resolve(self, head: Any, *, when: date, memory: ArticleMemory) -> Mention | None:
+    def resolve(self, head: Any, *, when: date | None, memory: ArticleMemory) -> Mention | None:
         if head.lower_ in _PRONOUNS:
             return None
         own = [t for t in phrase_tokens(head) if t.tag_ != "POS" and t.dep_ != "case"]
@@ -109,7 +109,7 @@ class DictionaryResolver:
                 actor_codes += [c for c in more if c not in actor_codes]
         return self._mention(head, tokens, actor_codes, agent_codes, names)
 
-    def _owner_codes(self, head: Any, when: date) -> list[str]:
+    def _owner_codes(self, head: Any, when: date | None) -> list[str]:
         """Actor codes of the possessors of ``head`` and the nouns coordinated with them."""
         stack = [c for c in head.children if c.dep_ == "poss"]
         codes: list[str] = []
@@ -120,11 +120,11 @@ class DictionaryResolver:
             stack.extend(c for c in tok.children if c.dep_ == "conj")
         return codes
 
-    def _agent_only(self, tokens: Sequence[Any], when: date) -> bool:
+    def _agent_only(self, tokens: Sequence[Any], when: date | None) -> bool:
         actor_codes, agent_codes, _ = self._scan(self._joined(tokens), when)
         return bool(agent_codes) and not actor_codes
 
-    def _place_codes(self, places: Sequence[Any], when: date) -> list[str]:
+    def _place_codes(self, places: Sequence[Any], when: date | None) -> list[str]:
         codes: list[str] = []
         for place in places:
             found, agents, _ = self._scan(self._joined(phrase_tokens(place)), when)
@@ -166,7 +166,7 @@ class DictionaryResolver:
             i += 1
         return [part for word in out for part in word.split("_") if part]  # "Dol_Amroth" as written
 
-    def _scan(self, words: list[str], when: date) -> tuple[list[str], list[tuple[str, bool]], list[str]]:
+    def _scan(self, words: list[str], when: date | None) -> tuple[list[str], list[tuple[str, bool]], list[str]]:
         """Actor codes (each may be ``A/B/C``), agent codes with their prefix flag, actor names."""
         actors: list[str] = []
         agents: list[tuple[str, bool]] = []

@@ -24,17 +24,20 @@ from .records import ActorTables, Sentences
 @dataclass(frozen=True, slots=True)
 class FindActors:
     """Each kept sentence's noun-phrase heads resolved to actors, in reading order (one memory per
-    article, so "Ayyoub" finds the minister named earlier). ``misread_subjects``: PETRARCH mode."""
+    article, so "Ayyoub" finds the minister named earlier). ``misread_subjects``: PETRARCH mode.
+    ``undated``: the publication date is nominal, so office-holders and other date-restricted
+    actors match in any period ("President Obama" in a sentence of unknown date)."""
 
     resolver: Any  # anything with ActorResolver's ``resolve``
     misread_subjects: bool = False
+    undated: bool = False
     name: ClassVar[str] = "actors"
     takes: ClassVar[type] = Sentences
     returns: ClassVar[type] = ActorTables
 
     def __call__(self, sentences: Sentences) -> ActorTables:
         memory = ArticleMemory()
-        published = sentences.parsed.article.published_date
+        published = None if self.undated else sentences.parsed.article.published_date
         tables = tuple(
             find_actors(s.span, self.resolver, published, memory, misread_subjects=self.misread_subjects)
             for s in sentences.kept

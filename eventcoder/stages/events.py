@@ -69,15 +69,16 @@ class BuildEvents:
 @dataclass(frozen=True, slots=True)
 class Background:
     """Gate path: an event dated more than ``days`` (a week) before publication is background, not
-    news. ``days`` 0 keeps them all (text without a real publication date)."""
+    news. ``days`` 0 keeps them all, and so does an undated text (no real publication date)."""
 
     days: int
+    undated: bool = False
     name: ClassVar[str] = "background"
     takes: ClassVar[type] = Events
     returns: ClassVar[type] = Events
 
     def __call__(self, events: Events) -> Events:
-        if self.days == 0:
+        if self.days == 0 or self.undated:
             return events
         published: date = events.actors.parsed.article.published_date
         keep = [i for i, e in enumerate(events.events) if not is_background(e.date, published, self.days)]
