@@ -32,7 +32,7 @@ from .actors.unknown import UnknownMention
 from .errors import EventcoderError, InputError, StageError, TimeLimitError
 from .events.ontology import CodeTables
 from .events.verbdict import VerbDictionary
-from .extract.candidates import BLOCK_DEFAULTS
+from .extract.candidates import BLOCK_DEFAULTS, PREDICATIVE_DEFAULTS
 from .extract.gate import Gate
 from .gazetteer import Gazetteer
 from .ingest.admit import admit
@@ -63,7 +63,8 @@ def eventcoder_stages(p: Pipeline) -> list[Stage]:
     stages += [
         UnknownActors(p.verbs),
         Relations(deeper_readings=gate),
-        Classify(p.verbs, p.tables, require_target=False if gate else None, block_defaults=BLOCK_DEFAULTS if gate else None),
+        Classify(p.verbs, p.tables, require_target=False if gate else None, block_defaults=BLOCK_DEFAULTS if gate else None,
+                 predicative=PREDICATIVE_DEFAULTS if gate else None),
         Modality(p.tables),
     ]
     if gate:

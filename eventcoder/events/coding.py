@@ -43,6 +43,7 @@ def classify(
     triples: Sequence[Triple], doc: Any, verbs: VerbDictionary, tables: CodeTables, *,
     require_target: bool | None = None, both_directions: bool = False,
     block_defaults: Mapping[str, tuple[str, frozenset[str]]] | None = None,
+    predicative: Mapping[str, str] | None = None,
 ) -> list[Coded]:
     """Code each triple's predicate with the PETRARCH verb dictionary.
 
@@ -56,6 +57,9 @@ def classify(
 
     ``block_defaults``: a code for verb blocks whose default is ``[---]`` when no pattern
     matched (block name → (code, lemmas left out)); see ``eventcoder.extract.candidates``.
+
+    ``predicative``: a code for a verb (lemma → code) with an object predicate (spaCy ``oprd``,
+    "called the ruling 'arbitrary'") when no pattern matched.
     """
     out: list[Coded] = []
     found = [
@@ -67,6 +71,8 @@ def classify(
     ]
     if block_defaults:
         found = [(t, _block_default(c, doc[t.verb], block_defaults)) for t, c in found]
+    if predicative:
+        found = [(t, _predicative_default(c, doc[t.verb], predicative)) for t, c in found]
     for triple, coding in _bind_roles(found):
         if coding is None or not (coding.code or coding.reciprocal):
             continue
@@ -80,6 +86,13 @@ def _block_default(coding: VerbCoding | None, verb: Any, defaults: Mapping[str, 
         return coding
     code, left_out = defaults[coding.verb]
     return coding if verb.lemma_.lower() in left_out else replace(coding, code=code, verb=f"{coding.verb} block-default")
+
+
+def _predicative_default(coding: VerbCoding | None, verb: Any, codes: Mapping[str, str]) -> VerbCoding | None:
+    lemma = verb.lemma_.lower()
+    if coding is None or coding.pattern or lemma not in codes or not any(c.dep_ == "oprd" for c in verb.children):
+        return coding
+    return replace(coding, code=codes[lemma], reciprocal=None, verb=f"{coding.verb} predicative-default")
 
 
 def _bind_roles(found: list[tuple[Triple, VerbCoding | None]]) -> list[tuple[Triple, VerbCoding | None]]:

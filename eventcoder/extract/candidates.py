@@ -30,6 +30,11 @@ IMPLICIT = "implicit"
 # attend". Block → (code, lemmas that stay uncoded: a denial is CAMEO 016, not PLOVER).
 BLOCK_DEFAULTS = {"REFUSE": ("120", frozenset({"deny", "resist"}))}
 
+# Naming verbs with an object predicate: "Macron called Chinese subsidies 'unbearable'", "Leavitt
+# called Ford's comments 'egregious and insulting'" judge the object; with no pattern of their own
+# (CALL's default is a phone call, 040) they are CAMEO 111, criticize or denounce.
+PREDICATIVE_DEFAULTS = {lemma: "111" for lemma in ("call", "label", "brand", "dub")}
+
 
 @dataclass(frozen=True, slots=True)
 class Scored:

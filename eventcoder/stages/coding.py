@@ -43,13 +43,14 @@ class Relations:
 @dataclass(frozen=True, slots=True)
 class Classify:
     """Each triple's predicate coded with the PETRARCH verb dictionary (see ``events.coding.classify``
-    for ``require_target``, ``both_directions`` and ``block_defaults``)."""
+    for ``require_target``, ``both_directions``, ``block_defaults`` and ``predicative``)."""
 
     verbs: Any  # VerbDictionary
     tables: Any  # CodeTables
     require_target: bool | None = None
     both_directions: bool = False
     block_defaults: Mapping[str, tuple[str, frozenset[str]]] | None = None
+    predicative: Mapping[str, str] | None = None
     name: ClassVar[str] = "classify"
     takes: ClassVar[type] = Triples
     returns: ClassVar[type] = Candidates
@@ -60,6 +61,7 @@ class Classify:
             tuple(classify(
                 found, doc, self.verbs, self.tables, require_target=self.require_target,
                 both_directions=self.both_directions, block_defaults=self.block_defaults,
+                predicative=self.predicative,
             ))
             for found in triples.triples
         )
