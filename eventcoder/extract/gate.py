@@ -47,11 +47,11 @@ class Gate:
             raise ResourceError(f"cannot read the extraction gate {where}: {exc}") from exc
 
     def score(self, features: Sequence[str]) -> float:
-        z = sum(self.weights.get(f, 0.0) for f in set(features))
+        z = sum(self.weights.get(f, 0.0) for f in sorted(set(features)))  # sorted: the same sum whatever the hash seed
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def decide(self, features: Sequence[str]) -> GateDecision:
         p = self.score(features)
-        ranked = sorted((f for f in set(features) if f != "bias" and f in self.weights), key=lambda f: -abs(self.weights[f]))
+        ranked = sorted((f for f in set(features) if f != "bias" and f in self.weights), key=lambda f: (-abs(self.weights[f]), f))
         reasons = tuple(f"{f}{self.weights[f]:+.1f}" for f in ranked[:3])
         return GateDecision(round(p, 3), p >= self.threshold, reasons)
