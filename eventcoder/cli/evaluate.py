@@ -48,9 +48,9 @@ def add_plv_arguments(parser: argparse.ArgumentParser) -> None:
                         help="with --end-to-end: cross-validate — code each fold's rows with the pair model of "
                              "DIR/fold-K, which never saw them (made by scripts/train_classifier.py --fold-models DIR)")
     parser.add_argument("--published", metavar="YYYY-MM-DD",
-                        help="with --end-to-end: publication date of every sentence; events dated over background_days "
-                             "before it are then dropped as background (default: PLV has no dates, so dates resolve "
-                             "against 2020-01-01 and no event is dropped as background)")
+                        help="with --end-to-end: publication date of every sentence, for office-holders' terms and the "
+                             "background rule (default: PLV has no dates, so the sentences are coded undated — setting "
+                             "undated — with relative dates resolved against 2020-01-01)")
     parser.set_defaults(handler=cmd_eval_plv)
 
 
