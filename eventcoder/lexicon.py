@@ -147,9 +147,13 @@ class Person:
     end: date | None  # 2016-12-01 in the shipped data means "still in office at last update"
 
     def active_on(self, d: date | None) -> bool:
-        """True when ``d`` falls inside [start, end]; a missing bound is open; always for an undated
-        text (``d`` None)."""
-        return d is None or ((self.start is None or self.start <= d) and (self.end is None or d <= self.end))
+        return in_period(self.start, self.end, d)
+
+
+def in_period(start: date | None, end: date | None, day: date | None) -> bool:
+    """Whether ``day`` falls inside [start, end] (a missing bound is open); always for an undated
+    text (``day`` None)."""
+    return day is None or ((start is None or start <= day) and (end is None or day <= end))
 
 
 def default_data_dir() -> Path:

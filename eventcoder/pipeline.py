@@ -75,7 +75,7 @@ def eventcoder_stages(p: Pipeline) -> list[Stage]:
         stages.append(Learned(p.combined, p.tables))
     stages.append(BuildEvents(p.dates, p.gazetteer, p.tables, p.issue_codes))
     if gate:
-        stages += [Visits(p.tables, p.lexicon), Background(p.settings.background_days, p.settings.undated)]
+        stages += [Visits(p.tables, p.lexicon), Background(0 if p.settings.undated else p.settings.background_days)]
         if p.collector is not None:
             stages.append(Collect(p.collector))
     return stages + [Merge()]

@@ -37,7 +37,6 @@ import random
 import sys
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -47,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from eventcoder.eval_articles import event_matches, load_article_gold, score_articles  # noqa: E402
-from eventcoder.eval_plv_e2e import directed, fold_rows  # noqa: E402
+from eventcoder.eval_plv_e2e import DEFAULT_PUBLISHED, directed, fold_rows  # noqa: E402
 from eventcoder.learned.combine import CombinedCoder  # noqa: E402
 from eventcoder.learned.plv import marked_spans, plv_root, read_plv, unmarked  # noqa: E402
 from eventcoder.eval_articles_records import ArticleGold  # noqa: E402
@@ -60,7 +59,6 @@ from eventcoder.settings import load_settings  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "eval" / "articles"
 PLV_FILE = ROOT.parent / "shared" / "eval" / "plv" / "PLV_train.tsv"
-PLV_PUBLISHED = date(2020, 1, 1)
 RECIPROCAL_ROOTS = frozenset({"CONSULT", "COOPERATE", "AGREE"})
 GOLD_SETS = {"voa-dev": SHARED / "voa-dev", "voa-train": ROOT / "training" / "voa"}
 
@@ -116,7 +114,7 @@ def collect_plv(pipeline: Pipeline, folds_dir: Path) -> list[tuple[Path, list[Ca
             by_text.setdefault(unmarked(pairs[i].marked_sentence), []).append(pairs[i])
         found: list[Candidate] = []
         for text, marked in by_text.items():
-            article = Article(id=stable_id("plv", text), headline="", text=text, published=PLV_PUBLISHED, origin="<plv>")
+            article = Article(id=stable_id("plv", text), headline="", text=text, published=DEFAULT_PUBLISHED, origin="<plv>")
             fold.collector = []
             fold.code_article(article)
             for event, feats in fold.collector:

@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
-from ..lexicon import PhraseKey, default_data_dir, phrase_key, read_rows
+from ..lexicon import PhraseKey, default_data_dir, in_period, phrase_key, read_rows
 from ..records import Actor
 
 COLUMNS = ("name", "aliases", "surnames", "country", "cameo", "role", "title", "sectors", "start", "end", "source")
@@ -51,8 +51,7 @@ class Term:
     end: date | None  # None: in office at the last source
 
     def active_on(self, day: date | None) -> bool:
-        """Whether the term covers ``day``; every term does for an undated text (None)."""
-        return day is None or ((self.start is None or self.start <= day) and (self.end is None or day <= self.end))
+        return in_period(self.start, self.end, day)
 
     def fits(self, kind: str | None) -> bool:
         """Whether a title of ``kind`` (from the phrase) can name this office."""

@@ -69,16 +69,15 @@ class BuildEvents:
 @dataclass(frozen=True, slots=True)
 class Background:
     """Gate path: an event dated more than ``days`` (a week) before publication is background, not
-    news. ``days`` 0 keeps them all, and so does an undated text (no real publication date)."""
+    news. ``days`` 0 keeps them all (the pipeline passes 0 for undated text)."""
 
     days: int
-    undated: bool = False
     name: ClassVar[str] = "background"
     takes: ClassVar[type] = Events
     returns: ClassVar[type] = Events
 
     def __call__(self, events: Events) -> Events:
-        if self.days == 0 or self.undated:
+        if self.days == 0:
             return events
         published: date = events.actors.parsed.article.published_date
         keep = [i for i, e in enumerate(events.events) if not is_background(e.date, published, self.days)]
