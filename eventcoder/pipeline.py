@@ -57,7 +57,7 @@ def eventcoder_stages(p: Pipeline) -> list[Stage]:
     gate = p.gate is not None
     stages: list[Stage] = [SelectSentences(p.settings.max_sentence_chars), FindActors(p.resolver, undated=p.settings.undated)]
     if gate:
-        stages.append(Focus(p.lexicon, p.gazetteer))
+        stages.append(Focus(p.lexicon, p.gazetteer, p.settings.unplaced_actors))
     if p.actor_log is not None:
         stages.append(LogActors(p.actor_log))
     stages += [

@@ -61,6 +61,9 @@ _BLOCS = (("IGOUNO", "UNO"), ("IGOEUREEC", "EUR"), ("IGOWSTNAT", "NATO"), ("IGON
 _REGIONS = {"WST", "EUR"}  # CAMEO regional codes that article gold uses as a party ("the West", "Europe")
 
 
+UNKNOWN_COUNTRY = "---"  # CAMEO's country code for an actor of unknown country ("---JUD": a court)
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """A resolved actor: what a mention refers to."""
@@ -74,6 +77,12 @@ class Actor:
     @property
     def known(self) -> bool:
         return self.code is not None
+
+    @property
+    def country_unknown(self) -> bool:
+        """A party whose country nothing made clear ("the Supreme Court" in a one-line text),
+        as against one above countries (the UN) or no actor at all."""
+        return (self.code or "").startswith(UNKNOWN_COUNTRY)
 
     @property
     def party(self) -> str | None:

@@ -47,6 +47,8 @@ class Settings:
     """With the gate: an event whose sentence dates it more than this many days before publication is background ("stormed the ship in 2010") and is not output; `0` keeps every event whatever its date (see also `undated`)."""
     undated: bool = False
     """The texts' publication dates are not real (a corpus of sentences, an archive without dates; `eval plv --end-to-end` sets it unless given `--published`): office-holders and other date-restricted actors match in any period ("President Obama" whatever the date), and no event is dropped as background. Relative dates ("on Monday") still resolve against the date given."""
+    unplaced_actors: int = 3
+    """With the gate: in a text of at most this many sentences (a headline, a one-line report, a sentence of a corpus) a role or a name whose country nothing in the text makes clear ("the Supreme Court", "striking workers", "Siemens") is still an event party, of unknown country (CAMEO `---JUD`, `---`; `resolved_by` `agent+no-country`, `unknown+no-country`); in a longer story such an actor stays out of events. `0`: never."""
     gate_model: str = ""
     """Gate weights (JSON) to use instead of the shipped `eventcoder/extract/model/gate.json`."""
     learned_threads: int = 0
@@ -61,6 +63,8 @@ class Settings:
                 raise ConfigError(f"setting {name!r} must be a whole number of at least 1, got {value!r}")
         if not isinstance(self.background_days, int) or isinstance(self.background_days, bool) or self.background_days < 0:
             raise ConfigError(f"setting 'background_days' must be 0 or more, got {self.background_days!r}")
+        if not isinstance(self.unplaced_actors, int) or isinstance(self.unplaced_actors, bool) or self.unplaced_actors < 0:
+            raise ConfigError(f"setting 'unplaced_actors' must be 0 or more, got {self.unplaced_actors!r}")
         if not isinstance(self.learned_threads, int) or self.learned_threads < 0:
             raise ConfigError(f"setting 'learned_threads' must be 0 or more, got {self.learned_threads!r}")
         if not isinstance(self.article_seconds, (int, float)) or not self.article_seconds > 0:

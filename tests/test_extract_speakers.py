@@ -110,3 +110,33 @@ def test_a_verb_between_two_quotations_is_not_quoted(nlp) -> None:
     assert find_quote(said) is None  # between the closing and the next opening mark
     assert find_quote(talk) == "to talk to anyone."
     assert find_quote(failed) == "the talks failed"
+
+
+def test_a_role_whose_country_nothing_makes_clear_is_a_party_of_unknown_country(gate_pipeline) -> None:
+    # PLV sentences: one line, no country before the role. The court and the government are
+    # parties ("---JUD", "---GOV") the gate can weigh, not left out of every candidate.
+    found = _mentions(gate_pipeline, "The Supreme Court accepted demands from the army chiefs to order an independent probe.")
+    court = next(m for m in found if m[0] == "The Supreme Court")
+    assert court == ("The Supreme Court", None, "agent+no-country")
+    text = "The Korean government has agreed to provide Sri Lanka with the appropriate technology."
+    assert _first(_mentions(gate_pipeline, text), "The Korean government") == (None, "agent+no-country")
+    # a name nobody knows, too: a company, a person the office-holder table lacks
+    found = _mentions(gate_pipeline, "The Munich court fined Siemens on Monday.")
+    assert _first(found, "Siemens") == (None, "unknown+no-country")
+    # a country named earlier still gives its country: Indian police in an Indian story
+    found = _mentions(gate_pipeline, "India's home ministry ordered an inquiry. Police arrested two men in Delhi.")
+    assert _first(found, "Police")[0] == "IND"
+    # in a longer story a role nothing places stays out of events (setting unplaced_actors, 3)
+    story = " ".join(["The Supreme Court accepted the demands."] + ["The hearing lasted an hour."] * 3)
+    assert _first(_mentions(gate_pipeline, story), "The Supreme Court") == (None, "agent")
+
+
+def test_code_of_a_party_of_unknown_country(gate_pipeline) -> None:
+    gate_pipeline.actor_log = []
+    try:
+        code_text("Striking workers rejected the company's offer.", published=date(2025, 3, 12), pipeline=gate_pipeline)
+        actors = [m.actor for *_, found in gate_pipeline.actor_log for m in found]
+    finally:
+        gate_pipeline.actor_log = None
+    workers = next(a for a in actors if "LAB" in a.sectors)
+    assert workers.code == "---LAB" and workers.country_unknown and workers.party is None

@@ -74,6 +74,21 @@ def test_title_decides_between_namesakes(offices):
     assert offices.resolve(["Erdogan"], ["former", "president", "erdogan"], when) is None
 
 
+def test_given_name_and_surname_the_table_spells_otherwise(resolve, offices):
+    # PLV: "President Donald Trump said Wednesday that North Korea must ..." The table lists
+    # "Donald J. Trump" (2025-) and REIGN's "Trump" (2017-2021), never "Donald Trump".
+    found = resolve("President Donald Trump said Wednesday that North Korea must act.", "2019-05-01")
+    assert found["President Donald Trump"] == "USAGOV"
+    assert offices.resolve(["Donald", "Trump"], ["donald", "trump"], None)[0].country == "USA"  # undated
+    # out of office, an unlisted spelling is no evidence: a namesake is as likely
+    assert offices.resolve(["Donald", "Trump"], ["donald", "trump"], date(2014, 5, 1)) is None
+    # another given name is another person
+    assert offices.resolve(["Melania", "Trump"], ["melania", "trump"], date(2019, 5, 1)) is None
+    # VOA, 2019: spaCy left "Abdiweli" out of the person, leaving "Mohamed Ali", a given name and
+    # surname of Guyana's president; the name does not open its phrase, so it is not him
+    assert offices.resolve(["Mohamed", "Ali"], ["abdiweli", "mohamed", "ali"], date(2021, 5, 1)) is None
+
+
 def test_titled_namesake_in_a_sentence(resolve):
     found = resolve("King Salman received the Bahraini delegation in Riyadh.", "2024-06-01")
     assert found["King Salman"] == "SAUGOV"

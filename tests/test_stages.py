@@ -129,11 +129,15 @@ def test_background_days_zero_keeps_events_dated_long_before_publication(gate_pi
 
 def test_undated_text_matches_office_holders_in_any_period(gate_pipeline) -> None:
     """A sentence of unknown date (a PLV row): "President Obama" is the U.S. president whatever the
-    nominal publication day; dated 2020, the surname with its title finds no one in office."""
+    nominal publication day; dated 2020, the surname with its title finds no one in office (in a
+    one-sentence text he is then a president of unknown country, setting unplaced_actors)."""
     text = ("President Obama lifted all restrictions on the ability of individuals to visit relatives in Cuba, "
             "as well as to send them remittances.")
     article = Article(id="obama", headline="", text=text, published=date(2020, 1, 1), origin="<test>")
-    assert gate_pipeline.code_article(article).events == ()
+    dated = gate_pipeline.code_article(article).events
+    assert all(e.source.actor.country is None and e.source.resolved_by == "agent+no-country" for e in dated)
+    unplaced_off = replace(gate_pipeline, settings=gate_pipeline.settings.override(unplaced_actors=0))
+    assert unplaced_off.code_article(article).events == ()
     undated = replace(gate_pipeline, settings=gate_pipeline.settings.override(undated=True))
     events = undated.code_article(article).events
     assert events and {(e.source.text, e.source.actor.country, e.source.resolved_by) for e in events} == {

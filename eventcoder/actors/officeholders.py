@@ -96,6 +96,11 @@ class OfficeHolders:
             if active:
                 return _one_country(active, "person")
             return _one_country(terms, "person", sector="ELI") if terms else None
+        if len(key) >= 2 and (kind is not None or _starts_phrase(name, phrase)):
+            # a spelling the table lacks: only while in office (a namesake is likelier otherwise)
+            active = [t for t in self._given_and_surname(name) if t.fits(kind) and t.active_on(when)]
+            if active:
+                return _one_country(active, "person")
         if key in self.surnames and all(t[:1].isupper() for t in name):
             active = [t for t in self.surnames[key] if t.active_on(when) and t.fits(kind)]
             if kind is None and any(t.role == "FM" or t.country in _COMMON_SURNAMES for t in active):
@@ -105,6 +110,25 @@ class OfficeHolders:
             return _one_country(active, "person" if kind else "person+surname") if active else None
         return None
 
+
+    def _given_and_surname(self, name: Sequence[str]) -> tuple[Term, ...]:
+        """The terms of the person that ``name`` (given name and surname, "Donald Trump") names
+        (opening its phrase or after a title) when the table spells the name otherwise ("Donald J. Trump") or lists some terms under
+        the surname alone (REIGN's "Trump"): a listed name of that surname with that given name
+        fixes the country; the terms are that country's holders of the surname with that given
+        name or with none. Empty when no listed name agrees or several countries do."""
+        if len(name) < 2:
+            return ()
+        given = phrase_key(name[0])
+        terms = self.surnames.get(phrase_key(name[-1]), ())
+        def given_name(term: Term) -> PhraseKey | None:
+            words = term.name.split()
+            return phrase_key(words[0]) if len(words) >= 2 else None
+        countries = {t.country for t in terms if given_name(t) == given}
+        if len(countries) != 1:
+            return ()
+        (country,) = countries
+        return tuple(t for t in terms if t.country == country and given_name(t) in (given, None))
 
     def leader(self, surname: str, when: date | None) -> Actor | None:
         """The government led by the head of state or government with this surname ("Trump" in
@@ -117,6 +141,12 @@ class OfficeHolders:
         active = [t for t in heads if t.active_on(when)]
         found = _one_country(active or heads, "leader") if heads else None
         return found[0] if found else None
+
+
+def _starts_phrase(name: Sequence[str], phrase: Sequence[str]) -> bool:
+    """Whether the name opens its phrase: in "Abdiweli Mohamed Ali", "Mohamed Ali" does not (the
+    parser left a given name out of the person), so it is no evidence of Guyana's Mohamed Irfaan Ali."""
+    return bool(phrase) and phrase[0] == name[0].lower()
 
 
 def title_kind(phrase: Sequence[str]) -> str | None:

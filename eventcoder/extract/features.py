@@ -30,6 +30,12 @@ def _by(mention: Mention | None) -> str:
     return "+".join(p.split(":")[0] for p in parts)
 
 
+def _no_country(mention: Mention) -> str:
+    """Why an actor has no country: "none" for a body above countries (the UN, an NGO), "unknown"
+    for a role whose country nothing made clear (``---`` code)."""
+    return "unknown" if mention.actor.country_unknown else "none"
+
+
 def _sector(mention: Mention | None) -> str:
     if mention is None:
         return "none"
@@ -65,8 +71,8 @@ def candidate_features(
         f"pairmodel={learned}|type={ptype}",
         *_verb_features(verb),
         *_head_features(verb, via_kind, source_tokens, target_tokens),
-        *(["src_country=none"] if source.actor.country is None else []),
-        *(["tgt_country=none"] if target is not None and target.actor.country is None else []),
+        *([f"src_country={_no_country(source)}"] if source.actor.country is None else []),
+        *([f"tgt_country={_no_country(target)}"] if target is not None and target.actor.country is None else []),
     ]
 
 
@@ -78,7 +84,8 @@ def _actor_features(ptype: str, source: Mention, target: Mention | None, implici
     """How each actor was found, its sector, and whether the two share a country."""
     same = "none"
     if target is not None:
-        same = "same" if source.actor.country == target.actor.country else "diff"
+        unknown = _no_country(source) == "unknown" or _no_country(target) == "unknown"
+        same = "unknown" if unknown else "same" if source.actor.country == target.actor.country else "diff"
     if not implicit:
         tgt_by = _by(target)
     else:

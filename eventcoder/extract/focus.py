@@ -14,7 +14,9 @@ country the article makes clear, and says so in ``resolved_by``.
    sentences (``nearest-country:IND``).
 
 Nothing clear (no mention with a country yet) leaves the actor with its sector and no country,
-which keeps it out of events.
+which keeps it out of events; in a text of a few sentences (setting ``unplaced_actors``) a role or
+a name becomes a party of unknown country instead ("the Supreme Court" → ``---JUD``, "Siemens" →
+``---``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from ..records import Actor, Article, Mention
+from ..records import UNKNOWN_COUNTRY, Actor, Article, Mention
 from ..relations import ActorTable
 from .titles import LIKELY_TITLES, SURE_TITLES, title_country
 
@@ -103,13 +105,15 @@ def corroborate_surnames(tables: Sequence[ActorTable]) -> list[ActorTable]:
 
 def fill_countries(
     tables: Sequence[ActorTable], focus: ArticleFocus, cameo_of: Callable[[str], str | None],
-    named: Callable[[int], bool] = lambda index: True,
+    named: Callable[[int], bool] = lambda index: True, *, unplaced: bool = False,
 ) -> list[dict[int, tuple[Mention, frozenset[int]]]]:
     """The actor tables with country-less roles and unknown names given a country, where clear.
 
     ``cameo_of`` maps an ISO3 code to its CAMEO country code (None when unknown); ``named`` says
     whether the head token at an index names a person or organisation (an unknown proper noun
-    that is neither, such as a ship or a building, is left alone).
+    that is neither, such as a ship or a building, is left alone). ``unplaced``: a role or a name
+    nothing places becomes a party of unknown country (``---`` code, ``agent+no-country``,
+    ``unknown+no-country``), for a text too short to have a story around it.
     """
     dominant = focus.dominant()
     out: list[dict[int, tuple[Mention, frozenset[int]]]] = []
@@ -125,6 +129,8 @@ def fill_countries(
                     (last_seen, f"nearest-country:{last_seen}") if last_seen else None)
                 if pick is not None:
                     mention = _with_country(mention, pick[0], pick[1], cameo_of(pick[0]))
+                elif unplaced:
+                    mention = _countryless(mention)
             filled[index] = (mention, tokens)
         out.append(filled)
     return out
@@ -140,6 +146,16 @@ def _fillable(mention: Mention) -> bool:
     if actor.country or actor.code is not None or mention.resolved_by not in _FILLABLE:
         return False
     return mention.resolved_by == "unknown" or not set(actor.sectors) <= _VAGUE
+
+
+def _countryless(mention: Mention) -> Mention:
+    """A role or a name whose country nothing makes clear ("the Supreme Court", "striking
+    workers", "Siemens") as a party of unknown country: CAMEO's "---" for the country, then the
+    role's sectors."""
+    actor = mention.actor
+    sectors = tuple(s for s in actor.sectors if s not in _VAGUE)
+    new = Actor(code=UNKNOWN_COUNTRY + "".join(sectors[:2]), name=actor.name, country=None, sectors=sectors)
+    return Mention(mention.text, mention.start, mention.end, new, f"{mention.resolved_by}+no-country")
 
 
 def _with_country(mention: Mention, iso3: str, evidence: str, cameo: str | None) -> Mention:

@@ -49,12 +49,13 @@ class FindActors:
 class Focus:
     """Unknown names take the actor their appositive names, "Cameroon and C.A.R. officials" become
     two mentions, a title of one country's office or the article's dominant country fills in
-    actors with none, a titled person's later bare name takes the titled mention's actor,
+    actors with none (in a short text, a role or name nothing places is a party of unknown country), a titled person's later bare name takes the titled mention's actor,
     pronouns take the person they stand for (I and we inside a quotation: its speaker), and the
     dominant country becomes the implicit recipient (see ``extract.focus``)."""
 
     lexicon: Any  # Lexicon: ISO3 → country
     gazetteer: Any = None  # Gazetteer: the dateline's place → its country (None: datelines not used)
+    unplaced_actors: int = 0  # in a text of at most this many sentences, a role or name with no country is a party
     name: ClassVar[str] = "focus"
     takes: ClassVar[type] = ActorTables
     returns: ClassVar[type] = ActorTables
@@ -64,7 +65,9 @@ class Focus:
         dateline = dateline_country(actors.parsed.article, self.gazetteer) if self.gazetteer is not None else None
         named = split_conjoined(borrow_appositives(corroborate_surnames(actors.tables), doc), doc, self.lexicon)
         focus = article_focus(named, dateline)
-        tables = chain_titled_names(fill_countries(named, focus, self._cameo_country, lambda i: is_named(doc[i])), doc)
+        short = len(actors.parsed.sentences) <= self.unplaced_actors
+        filled = fill_countries(named, focus, self._cameo_country, lambda i: is_named(doc[i]), unplaced=short)
+        tables = chain_titled_names(filled, doc)
         spans = [s.span for s in actors.sentences.kept]
         text = doc.text
         quotes = tuple(quote_spans(text))
