@@ -13,6 +13,9 @@ Rules, strict on dates and ambiguity:
   focus stage).
 - A **title** in the phrase ("President", "Prime Minister", "Foreign Minister") keeps only the
   holders of that kind of office, so it decides between namesakes.
+- A **given name and surname the table spells otherwise** ("Donald Trump": the table has "Donald
+  J. Trump" and REIGN's "Trump") resolves only while in office, and only when the name opens its
+  phrase or follows a title.
 
 An earlier full mention in the same article is handled before this table by the article memory.
 """
@@ -112,23 +115,20 @@ class OfficeHolders:
 
 
     def _given_and_surname(self, name: Sequence[str]) -> tuple[Term, ...]:
-        """The terms of the person that ``name`` (given name and surname, "Donald Trump") names
-        (opening its phrase or after a title) when the table spells the name otherwise ("Donald J. Trump") or lists some terms under
+        """The terms of the person ``name`` (a given name and a surname, "Donald Trump") names
+        where the table spells the name otherwise ("Donald J. Trump") or lists some terms under
         the surname alone (REIGN's "Trump"): a listed name of that surname with that given name
-        fixes the country; the terms are that country's holders of the surname with that given
-        name or with none. Empty when no listed name agrees or several countries do."""
+        fixes the country, and the terms are that country's holders of the surname with that
+        given name or with none. Empty when no listed name agrees or several countries do."""
         if len(name) < 2:
             return ()
         given = phrase_key(name[0])
         terms = self.surnames.get(phrase_key(name[-1]), ())
-        def given_name(term: Term) -> PhraseKey | None:
-            words = term.name.split()
-            return phrase_key(words[0]) if len(words) >= 2 else None
-        countries = {t.country for t in terms if given_name(t) == given}
+        countries = {t.country for t in terms if _given_name(t) == given}
         if len(countries) != 1:
             return ()
         (country,) = countries
-        return tuple(t for t in terms if t.country == country and given_name(t) in (given, None))
+        return tuple(t for t in terms if t.country == country and _given_name(t) in (given, None))
 
     def leader(self, surname: str, when: date | None) -> Actor | None:
         """The government led by the head of state or government with this surname ("Trump" in
@@ -141,6 +141,11 @@ class OfficeHolders:
         active = [t for t in heads if t.active_on(when)]
         found = _one_country(active or heads, "leader") if heads else None
         return found[0] if found else None
+
+
+def _given_name(term: Term) -> PhraseKey | None:
+    words = term.name.split()
+    return phrase_key(words[0]) if len(words) >= 2 else None
 
 
 def _starts_phrase(name: Sequence[str], phrase: Sequence[str]) -> bool:

@@ -32,7 +32,7 @@ def _by(mention: Mention | None) -> str:
 
 def _no_country(mention: Mention) -> str:
     """Why an actor has no country: "none" for a body above countries (the UN, an NGO), "unknown"
-    for a role whose country nothing made clear (``---`` code)."""
+    for a role or a name whose country nothing made clear (``---`` code)."""
     return "unknown" if mention.actor.country_unknown else "none"
 
 
