@@ -113,7 +113,6 @@ class OfficeHolders:
             return _one_country(active, "person" if kind else "person+surname") if active else None
         return None
 
-
     def _given_and_surname(self, name: Sequence[str]) -> tuple[Term, ...]:
         """The terms of the person ``name`` (a given name and a surname, "Donald Trump") names
         where the table spells the name otherwise ("Donald J. Trump") or lists some terms under

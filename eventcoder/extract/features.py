@@ -84,7 +84,7 @@ def _actor_features(ptype: str, source: Mention, target: Mention | None, implici
     """How each actor was found, its sector, and whether the two share a country."""
     same = "none"
     if target is not None:
-        unknown = _no_country(source) == "unknown" or _no_country(target) == "unknown"
+        unknown = source.actor.country_unknown or target.actor.country_unknown
         same = "unknown" if unknown else "same" if source.actor.country == target.actor.country else "diff"
     if not implicit:
         tgt_by = _by(target)

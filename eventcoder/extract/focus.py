@@ -129,8 +129,8 @@ def fill_countries(
                     (last_seen, f"nearest-country:{last_seen}") if last_seen else None)
                 if pick is not None:
                     mention = _with_country(mention, pick[0], pick[1], cameo_of(pick[0]))
-                elif unplaced:
-                    mention = _countryless(mention)
+                elif unplaced:  # a party of unknown country: CAMEO's "---", then its sectors
+                    mention = _with_country(mention, None, "no-country", UNKNOWN_COUNTRY)
             filled[index] = (mention, tokens)
         out.append(filled)
     return out
@@ -148,17 +148,7 @@ def _fillable(mention: Mention) -> bool:
     return mention.resolved_by == "unknown" or not set(actor.sectors) <= _VAGUE
 
 
-def _countryless(mention: Mention) -> Mention:
-    """A role or a name whose country nothing makes clear ("the Supreme Court", "striking
-    workers", "Siemens") as a party of unknown country: CAMEO's "---" for the country, then the
-    role's sectors."""
-    actor = mention.actor
-    sectors = tuple(s for s in actor.sectors if s not in _VAGUE)
-    new = Actor(code=UNKNOWN_COUNTRY + "".join(sectors[:2]), name=actor.name, country=None, sectors=sectors)
-    return Mention(mention.text, mention.start, mention.end, new, f"{mention.resolved_by}+no-country")
-
-
-def _with_country(mention: Mention, iso3: str, evidence: str, cameo: str | None) -> Mention:
+def _with_country(mention: Mention, iso3: str | None, evidence: str, cameo: str | None) -> Mention:
     if cameo is None:
         return mention
     actor = mention.actor

@@ -49,9 +49,10 @@ class FindActors:
 class Focus:
     """Unknown names take the actor their appositive names, "Cameroon and C.A.R. officials" become
     two mentions, a title of one country's office or the article's dominant country fills in
-    actors with none (in a short text, a role or name nothing places is a party of unknown country), a titled person's later bare name takes the titled mention's actor,
-    pronouns take the person they stand for (I and we inside a quotation: its speaker), and the
-    dominant country becomes the implicit recipient (see ``extract.focus``)."""
+    actors with none (in a text of at most ``unplaced_actors`` sentences, a role or name nothing
+    places is a party of unknown country), a titled person's later bare name takes the titled
+    mention's actor, pronouns take the person they stand for (I and we inside a quotation: its
+    speaker), and the dominant country becomes the implicit recipient (see ``extract.focus``)."""
 
     lexicon: Any  # Lexicon: ISO3 → country
     gazetteer: Any = None  # Gazetteer: the dateline's place → its country (None: datelines not used)
