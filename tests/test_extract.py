@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import candidates_before_gate
 
 from eventcoder.extract.candidates import verdict
 from eventcoder.extract.focus import ArticleFocus
@@ -103,3 +104,28 @@ def test_rules_extractor_keeps_the_old_path() -> None:
 
     with pytest.raises(ConfigError):
         Pipeline(Settings(extractor="nonsense"), nlp=object())
+
+
+def _implicit_targets(gate_pipeline, text: str, published: date = date(2002, 6, 1)) -> set[tuple[str, str, str]]:
+    """(source, implicit target, the sentence's words it points at) of each candidate with the
+    article's country as implicit recipient."""
+    return {(e.source.text, e.target.text, text[e.target.start : e.target.end])
+            for e in candidates_before_gate(gate_pipeline, text, published) if e.target and e.target.resolved_by.startswith("implicit:article")}
+
+
+def test_an_implicit_recipient_points_at_its_country_named_in_the_sentence(gate_pipeline) -> None:
+    # the recipient is the country, so it points at the bare name, not at a party of that country
+    # ("the government of Nawaz Sharif") nor at the source's own words ("Indonesia's donors")
+    text = ("Pervez Musharraf imposed martial law, dismissing the democratically elected government of "
+            "Nawaz Sharif and plunging Pakistan into a long dark era.")
+    assert ("Pervez Musharraf", "[Pakistan]", "Pakistan") in _implicit_targets(gate_pipeline, text)
+    text = "Indonesia's donors Friday said that Indonesia must ensure security after the Oct. 12 Bali bombing."
+    found = {(s, t, where) for s, t, where in _implicit_targets(gate_pipeline, text) if s == "Indonesia's donors"}
+    assert found == {("Indonesia's donors", "[Indonesia]", "Indonesia")}
+    assert text.index("Indonesia must") == next(e.target.start for e in candidates_before_gate(gate_pipeline, text, date(2002, 10, 25))
+                                                 if e.target and e.target.text == "[Indonesia]")
+
+
+def test_an_implicit_recipient_the_sentence_does_not_name_has_no_span(gate_pipeline) -> None:
+    found = _implicit_targets(gate_pipeline, SOMALIA, date(2021, 4, 13))
+    assert ("Opposition lawmakers", "[Somalia]", "") in found

@@ -59,23 +59,39 @@ def is_background(when: ResolvedDate, published: date, days: int) -> bool:
     return (published - when.value).days > days
 
 
+def named_here(recipient: Mention, source: Mention, here: Sequence[Mention]) -> Mention:
+    """The implicit recipient with the span of the sentence's first bare mention of its country
+    (its name or capital, coded as the recipient is: "Pakistan", not "the government of Nawaz
+    Sharif") that is not the source, so the event shows where in its sentence the recipient
+    stands; unchanged when the sentence does not name it. Its text ("[Pakistan]") and
+    ``resolved_by`` still say it is implicit."""
+    found = next((m for m in here if m.actor.code == recipient.actor.code and m.end > m.start
+                  and not (m.start < source.end and source.start < m.end)), None)
+    return recipient if found is None else replace(recipient, start=found.start, end=found.end)
+
+
 def implicit_recipient(country: str, cameo: str, name: str, evidence: str) -> Mention:
     """The article's country standing in for a recipient the sentence does not name."""
     return Mention(f"[{name}]", 0, 0, Actor(code=cameo, name=name, country=country), f"{IMPLICIT}:{evidence}")
 
 
-def with_implicit_targets(coded: Sequence[Coded], recipient: Mention | None, recent: Sequence[Mention] = ()) -> list[Coded]:
+def with_implicit_targets(coded: Sequence[Coded], recipient: Mention | None, recent: Sequence[Mention] = (),
+                          here: Sequence[Mention] = ()) -> list[Coded]:
     """Each target-less candidate once more with ``recipient`` (the article's country) as its
     target, and once with the nearest party named before it whose country differs from both
     the source's and the article's ("rejected the resolution" after a sentence about the US
-    House: PAK → USA). ``recent``: parties named in the preceding sentences, nearest first."""
+    House: PAK → USA). ``recent``: parties named in the preceding sentences, nearest first.
+    ``here``: the sentence's own mentions, in reading order; where one names the recipient's
+    country ("imposed martial law, plunging Pakistan into …"), the recipient points at it
+    (:func:`named_here`)."""
     out = list(coded)
     for item in coded:
         source = item.triple.source
         if item.triple.target is not None or source.actor.country is None:
             continue
         if recipient is not None:
-            triple = replace(item.triple, target=recipient, via=f"{item.triple.via}:{IMPLICIT}")
+            target = named_here(recipient, source, here)
+            triple = replace(item.triple, target=target, via=f"{item.triple.via}:{IMPLICIT}")
             out.append(replace(item, triple=triple))
         taken = {source.actor.party, recipient.actor.party if recipient else None}
         other = next((m for m in recent if m.actor.party not in taken), None)

@@ -129,7 +129,8 @@ class ImplicitTargets:
         recent: list[Mention] = []
         out = []
         for table, items in zip(candidates.actors.tables, candidates.coded):
-            out.append(tuple(with_implicit_targets(items, candidates.actors.recipient, recent)))
+            here = [m for _, (m, _) in sorted(table.items())]
+            out.append(tuple(with_implicit_targets(items, candidates.actors.recipient, recent, here)))
             recent = ([m for _, (m, _) in sorted(table.items(), reverse=True) if m.actor.party] + recent)[:_RECENT]
         return replace(candidates, coded=tuple(out))
 
