@@ -5,6 +5,10 @@ meant to alter coding regenerates them with this script and says so in its commi
 
     python scripts/snapshot_events.py            # rewrite tests/fixtures/snapshots/*.jsonl
     python scripts/snapshot_events.py --check    # exit 1 and show the first differences
+
+The pair model's 8-bit products are not bit-identical on every CPU (``PairModel.kernel_signature``),
+so the rows hold on machines whose signature is the one recorded in ``kernels.txt`` beside them;
+elsewhere the test is skipped, and ``--check`` says so.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOTS = ROOT / "tests" / "fixtures" / "snapshots"
+KERNELS = SNAPSHOTS / "kernels.txt"
 INPUTS = {"examples": ROOT / "examples" / "articles", "voa": ROOT / "training" / "voa" / "articles"}
 EXTRACTORS = ("gate", "rules")
 
@@ -43,12 +48,30 @@ def path_for(extractor: str, name: str) -> Path:
     return SNAPSHOTS / f"{extractor}-{name}.jsonl"
 
 
+def kernel_signature() -> str:
+    """This machine's pair-model kernel signature (see ``PairModel.kernel_signature``)."""
+    from eventcoder.learned.pair_model import PairModel
+
+    return PairModel.load(threads=1).kernel_signature()
+
+
+def recorded_signature() -> str | None:
+    """The signature of the machine the snapshots were written on (None if not recorded)."""
+    return KERNELS.read_text(encoding="utf-8").split()[0] if KERNELS.exists() else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     parser.add_argument("--inputs", choices=sorted(INPUTS), nargs="*", default=sorted(INPUTS))
     args = parser.parse_args(argv)
     failed = False
+    here = kernel_signature()
+    if not args.check:
+        KERNELS.write_text(f"{here}\n# PairModel.kernel_signature() of the machine these snapshots were written on\n", encoding="utf-8")
+    elif recorded_signature() != here:
+        print(f"the snapshots were written with pair-model kernels {recorded_signature()}, this machine has {here}: "
+              "its 8-bit products differ, so its rows may too (see PairModel.kernel_signature)")
     for extractor in EXTRACTORS:
         for name in args.inputs:
             rows = snapshot_rows(extractor, INPUTS[name])

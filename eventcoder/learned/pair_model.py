@@ -27,6 +27,15 @@ GRAPH = "pair_coder.onnx"
 META = "pair_coder.json"
 TOKENIZER = "tokenizer.json"
 ALLOW_SPINNING = "session.intra_op.allow_spinning"  # ONNX Runtime's session config key
+# Marked sentences for PairModel.kernel_signature (the seed article's events and two PLV-style lines).
+KERNEL_PROBE = (
+    "<s>Iran</s> and <t>Syria</t> signed a comprehensive agreement to strengthen military cooperation.",
+    "<s>Iranian Chief of Staff Mohammad Bagheri</s> met <t>Syrian Defence Minister Ali Abdullah Ayyoub</t> in Damascus.",
+    "<s>The United States</s> imposed new sanctions on <t>Iranian oil exports</t> on Tuesday.",
+    "<s>Protesters</s> in the capital demanded the resignation of <t>the prime minister</t> after the vote.",
+    "<s>Israeli forces</s> fired tear gas at <t>Palestinian demonstrators</t> near the border fence.",
+    "<s>The court</s> rejected an appeal by <t>the opposition leader</t>, who had called the ruling illegal.",
+)
 RECENT_CALLS = 1024  # logits calls of at most one batch remembered (a few KB each at most)
 
 
@@ -146,6 +155,18 @@ class PairModel:
             (logits,) = self.session.run(["logits"], {"ids": batch.ids, "mask": batch.mask, "marks": batch.marks})
             out[chunk] = logits
         return out
+
+    def kernel_signature(self) -> str:
+        """A short hash of the exact logits this model gives a fixed probe on this machine.
+
+        The 8-bit matrix products are not bit-identical on every CPU: ONNX Runtime multiplies
+        8-bit activations by 8-bit weights with instructions that differ between processors (with
+        and without VNNI, AVX-512, AMX), and some of them round or saturate intermediate sums. The
+        same text then gets probabilities a few hundredths apart, and a borderline candidate can
+        fall on the other side of the gate. Two machines with the same signature code alike; the
+        behaviour snapshot (``scripts/snapshot_events.py``) records the signature it was made with."""
+        logits = self._run(KERNEL_PROBE).astype(np.float32)
+        return hashlib.sha256(logits.tobytes()).hexdigest()[:16]
 
     def probabilities(self, marked_sentences: Sequence[str]) -> np.ndarray:
         return np.exp(log_probabilities(self.logits(marked_sentences))) if marked_sentences else np.zeros((0, len(self.labels)))
