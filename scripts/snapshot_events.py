@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     here = kernel_signature()
     if not args.check:
-        KERNELS.write_text(f"{here}\n# PairModel.kernel_signature() of the machine these snapshots were written on\n", encoding="utf-8")
+        note = "# PairModel.kernel_signature() of the machine these snapshots were written on"
+        KERNELS.write_text(f"{here}\n{note}\n", encoding="utf-8")
     elif recorded_signature() != here:
         print(f"the snapshots were written with pair-model kernels {recorded_signature()}, this machine has {here}: "
               "its 8-bit products differ, so its rows may too (see PairModel.kernel_signature)")

@@ -27,7 +27,7 @@ GRAPH = "pair_coder.onnx"
 META = "pair_coder.json"
 TOKENIZER = "tokenizer.json"
 ALLOW_SPINNING = "session.intra_op.allow_spinning"  # ONNX Runtime's session config key
-# Marked sentences for PairModel.kernel_signature (the seed article's events and two PLV-style lines).
+# Marked sentences for PairModel.kernel_signature: short news lines, each with a marked pair.
 KERNEL_PROBE = (
     "<s>Iran</s> and <t>Syria</t> signed a comprehensive agreement to strengthen military cooperation.",
     "<s>Iranian Chief of Staff Mohammad Bagheri</s> met <t>Syrian Defence Minister Ali Abdullah Ayyoub</t> in Damascus.",

@@ -129,9 +129,9 @@ class ImplicitTargets:
         recent: list[Mention] = []
         out = []
         for table, items in zip(candidates.actors.tables, candidates.coded):
-            here = [m for _, (m, _) in sorted(table.items())]
+            here = [m for _, (m, _) in sorted(table.items())]  # reading order
             out.append(tuple(with_implicit_targets(items, candidates.actors.recipient, recent, here)))
-            recent = ([m for _, (m, _) in sorted(table.items(), reverse=True) if m.actor.party] + recent)[:_RECENT]
+            recent = ([m for m in reversed(here) if m.actor.party] + recent)[:_RECENT]
         return replace(candidates, coded=tuple(out))
 
 
