@@ -48,13 +48,6 @@ def path_for(extractor: str, name: str) -> Path:
     return SNAPSHOTS / f"{extractor}-{name}.jsonl"
 
 
-def kernel_signature() -> str:
-    """This machine's pair-model kernel signature (see ``PairModel.kernel_signature``)."""
-    from eventcoder.learned.pair_model import PairModel
-
-    return PairModel.load(threads=1).kernel_signature()
-
-
 def recorded_signature() -> str | None:
     """The signature of the machine the snapshots were written on (None if not recorded)."""
     return KERNELS.read_text(encoding="utf-8").split()[0] if KERNELS.exists() else None
@@ -65,8 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     parser.add_argument("--inputs", choices=sorted(INPUTS), nargs="*", default=sorted(INPUTS))
     args = parser.parse_args(argv)
+    from eventcoder.pipeline import Pipeline
+    from eventcoder.settings import Settings
+
     failed = False
-    here = kernel_signature()
+    pipelines = {extractor: Pipeline(Settings(extractor=extractor)) for extractor in EXTRACTORS}  # each loaded once
+    here = pipelines["gate"].combined.model.kernel_signature()
     if not args.check:
         note = "# PairModel.kernel_signature() of the machine these snapshots were written on"
         KERNELS.write_text(f"{here}\n{note}\n", encoding="utf-8")
@@ -75,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
               "its 8-bit products differ, so its rows may too (see PairModel.kernel_signature)")
     for extractor in EXTRACTORS:
         for name in args.inputs:
-            rows = snapshot_rows(extractor, INPUTS[name])
+            rows = snapshot_rows(extractor, INPUTS[name], pipeline=pipelines[extractor])
             target = path_for(extractor, name)
             if not args.check:
                 target.write_text("".join(r + "\n" for r in rows), encoding="utf-8")

@@ -52,6 +52,7 @@ from eventcoder.learned.plv import marked_spans, plv_root, read_plv, unmarked  #
 from eventcoder.eval_articles_records import ArticleGold  # noqa: E402
 from eventcoder.ingest import IngestOptions, read_inputs  # noqa: E402
 from eventcoder.stages.merge import merge_events  # noqa: E402
+from eventcoder.extract.candidates import IMPLICIT  # noqa: E402
 from eventcoder.extract.gate import Gate, shipped_gate_path  # noqa: E402
 from eventcoder.pipeline import Pipeline  # noqa: E402
 from eventcoder.records import Article, Event, stable_id  # noqa: E402
@@ -141,7 +142,7 @@ def _unplaced(event: Event) -> bool:
 
 
 def _implicit_target(event: Event) -> bool:
-    return event.target is not None and event.target.resolved_by.startswith("implicit")
+    return event.target is not None and event.target.resolved_by.startswith(IMPLICIT)
 
 
 def plv_label(event: Event, rows: Sequence[Any]) -> int | None:
@@ -192,7 +193,7 @@ def fit(rows: Sequence[Candidate], l2: float, epochs: int = 300, seed: int = 0,
 
 def kept_events(rows: Sequence[Candidate], gate: Gate) -> dict[str, list[Event]]:
     """The events the pipeline would output for these candidates under this gate (merged)."""
-    from eventcoder.extract.candidates import IMPLICIT, verdict
+    from eventcoder.extract.candidates import verdict
 
     by_article: dict[str, dict[tuple[object, ...], tuple[float, Event]]] = {}
     for r in rows:
