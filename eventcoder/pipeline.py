@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from .actors import ActorResolver, ArticleMemory
 from .actors.heads import find_actors
 from .actors.unknown import UnknownMention
+from .ahead import iterate_ahead
 from .errors import EventcoderError, InputError, StageError, TimeLimitError
 from .events.ontology import CodeTables
 from .events.verbdict import VerbDictionary
@@ -177,7 +178,7 @@ class Pipeline:
         if self.combined is None and self.settings.coder == "combined":
             from .learned.combine import CombinedCoder
 
-            self.combined = CombinedCoder.load(threads=self.settings.learned_threads)
+            self.combined = CombinedCoder.load(threads=self.settings.coder_threads())
         if self.gate is None and self.settings.extractor == "gate":
             self.gate = Gate.load(self.settings.gate_model or None, all_pairs=self.settings.all_pairs)
         self.dates = DateResolver()
@@ -200,31 +201,11 @@ class Pipeline:
         if isinstance(articles, (Article, str, bytes)):
             raise InputError("code_articles takes an iterable of Articles (use code_article for one)")
         stages = self.stages()
-        batch: list[Article] = []
-        for item in articles:
-            article = admit(item)
-            if isinstance(article, Rejection):
-                yield ArticleResult(item, rejection=article)
+        for item in iterate_ahead(self._parsed(articles), self.settings.parse_ahead, "eventcoder-parse"):
+            if isinstance(item, ArticleResult):
+                yield item
                 continue
-            batch.append(article)
-            if len(batch) >= self.settings.batch_size:
-                yield from self._code_batch(batch, stages)
-                batch = []
-        if batch:
-            yield from self._code_batch(batch, stages)
-
-    def find_actors(self, sent: Any, published: date, memory: ArticleMemory) -> ActorTable:
-        """Resolve every noun-phrase head in the sentence, in reading order (see ``actors.heads``)."""
-        return find_actors(sent, self.resolver, published, memory)
-
-    # -- the runner -------------------------------------------------------------------------
-    def _code_batch(self, batch: Sequence[Article], stages: Sequence[Stage]) -> Iterator[ArticleResult]:
-        texts = [a.text for a in batch]
-        try:
-            docs = list(self.nlp.pipe(texts, batch_size=self.settings.batch_size, n_process=self.settings.n_process))
-        except Exception:  # one bad text must not sink the batch: parse one by one
-            docs = [self._parse_one(a) for a in batch]
-        for article, doc in zip(batch, docs):
+            article, doc = item
             if isinstance(doc, Rejection):
                 yield ArticleResult(article, rejection=doc)
                 continue
@@ -232,6 +213,38 @@ class Pipeline:
                 yield self._code_doc(article, doc, stages)
             except StageError as exc:
                 yield ArticleResult(article, rejection=Rejection(article.origin, exc.stage, "stage-failed", str(exc.cause), article.id))
+
+    def find_actors(self, sent: Any, published: date, memory: ArticleMemory) -> ActorTable:
+        """Resolve every noun-phrase head in the sentence, in reading order (see ``actors.heads``)."""
+        return find_actors(sent, self.resolver, published, memory)
+
+    # -- the runner -------------------------------------------------------------------------
+    def _parsed(self, articles: Iterable[Article]) -> Iterator[ArticleResult | tuple[Article, Any]]:
+        """Admitted articles with their spaCy docs (a Rejection where parsing failed), parsed in
+        batches with ``nlp.pipe``, and the admission's rejections, in input order."""
+        batch: list[Article] = []
+        for item in articles:
+            article = admit(item)
+            if isinstance(article, Rejection):
+                if batch:  # keep input order: what came before is parsed first
+                    yield from self._parse_batch(batch)
+                    batch = []
+                yield ArticleResult(item, rejection=article)
+                continue
+            batch.append(article)
+            if len(batch) >= self.settings.batch_size:
+                yield from self._parse_batch(batch)
+                batch = []
+        if batch:
+            yield from self._parse_batch(batch)
+
+    def _parse_batch(self, batch: Sequence[Article]) -> Iterator[tuple[Article, Any]]:
+        texts = [a.text for a in batch]
+        try:
+            docs = list(self.nlp.pipe(texts, batch_size=self.settings.batch_size, n_process=self.settings.n_process))
+        except Exception:  # one bad text must not sink the batch: parse one by one
+            docs = [self._parse_one(a) for a in batch]
+        yield from zip(batch, docs)
 
     def _parse_one(self, article: Article) -> Any:
         try:

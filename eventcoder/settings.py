@@ -25,6 +25,8 @@ class Settings:
     """Articles per spaCy `nlp.pipe` batch."""
     n_process: int = 1
     """spaCy worker processes for parsing (local engine)."""
+    parse_ahead: int = 64
+    """Parsed articles a background thread keeps ready while the pipeline codes the ones before (spaCy's parse and the pair model overlap on two cores); `0`: parse in the calling thread, one batch at a time."""
     dictionaries: str = ""
     """Directory of PETRARCH-format dictionaries to use instead of the shipped set."""
     user_verbs: str = ""
@@ -52,7 +54,7 @@ class Settings:
     gate_model: str = ""
     """Gate weights (JSON) to use instead of the shipped `eventcoder/extract/model/gate.json`."""
     learned_threads: int = 0
-    """Threads for the learned coder's ONNX Runtime session (0: its default)."""
+    """Threads for the learned coder's ONNX Runtime session (0: chosen from the cores: one fewer than the cores when `parse_ahead` parses in the background, else ONNX Runtime's default of one per core)."""
     article_seconds: float = 300.0
     """Time limit for coding one article after parsing; an article over it becomes a `time-limit` rejection (the run goes on)."""
 
@@ -65,6 +67,8 @@ class Settings:
             raise ConfigError(f"setting 'background_days' must be 0 or more, got {self.background_days!r}")
         if not isinstance(self.unplaced_actors, int) or isinstance(self.unplaced_actors, bool) or self.unplaced_actors < 0:
             raise ConfigError(f"setting 'unplaced_actors' must be 0 or more, got {self.unplaced_actors!r}")
+        if not isinstance(self.parse_ahead, int) or isinstance(self.parse_ahead, bool) or self.parse_ahead < 0:
+            raise ConfigError(f"setting 'parse_ahead' must be 0 or more, got {self.parse_ahead!r}")
         if not isinstance(self.learned_threads, int) or self.learned_threads < 0:
             raise ConfigError(f"setting 'learned_threads' must be 0 or more, got {self.learned_threads!r}")
         if not isinstance(self.article_seconds, (int, float)) or not self.article_seconds > 0:
@@ -73,9 +77,17 @@ class Settings:
             if getattr(self, name) not in allowed:
                 raise ConfigError(f"setting {name!r}: {getattr(self, name)!r} is not one of {', '.join(allowed)}")
 
+    def coder_threads(self) -> int:
+        """The ONNX Runtime thread count for the pair model (0: ONNX Runtime's own choice): as set,
+        else one fewer than the usable cores while the parse runs beside it in its own thread."""
+        if self.learned_threads or not self.parse_ahead:
+            return self.learned_threads
+        return max(1, len(os.sched_getaffinity(0)) - 1) if hasattr(os, "sched_getaffinity") else max(1, (os.cpu_count() or 2) - 1)
+
     def for_worker(self) -> "Settings":
-        """Settings for one of several worker processes: one learned-coder thread unless set."""
-        return self if self.learned_threads else replace(self, learned_threads=1)
+        """Settings for one of several worker processes (one per core): one learned-coder thread
+        unless set, and no background parse thread (the other workers have the other cores)."""
+        return replace(self, learned_threads=self.learned_threads or 1, parse_ahead=0)
 
     @classmethod
     def describe(cls) -> list[tuple[str, Any, str]]:

@@ -117,7 +117,7 @@ def collect_plv(pipeline: Pipeline, folds_dir: Path) -> list[tuple[Path, list[Ca
     pairs = read_plv(PLV_FILE)
     out: list[tuple[Path, list[Candidate]]] = []
     for folder, rows in fold_rows(folds_dir):
-        fold = replace(pipeline, combined=CombinedCoder.load(folder, threads=pipeline.settings.learned_threads))
+        fold = replace(pipeline, combined=CombinedCoder.load(folder, threads=pipeline.settings.coder_threads()))
         by_text: dict[str, list[Any]] = {}
         for i in rows:
             by_text.setdefault(unmarked(pairs[i].marked_sentence), []).append(pairs[i])

@@ -203,6 +203,9 @@ def test_ray_engine_refuses_stdin():
 def test_settings_copy_for_workers_keeps_results(pipeline):
     # worker processes run with n_process=1 whatever the parent asked for; the fingerprint ignores it
     assert fingerprint(replace(Settings(), n_process=4), IngestOptions()) == fingerprint(Settings(), IngestOptions())
+    # nor whether the parse runs ahead in its own thread (workers never do: the others have the cores)
+    assert fingerprint(Settings().for_worker(), IngestOptions()) == fingerprint(replace(Settings(), learned_threads=1), IngestOptions())
+    assert Settings().for_worker().parse_ahead == 0 and Settings().parse_ahead > 0
 
 
 # -- worker and batch limits (issue 16) -------------------------------------------------------------

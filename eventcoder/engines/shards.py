@@ -54,7 +54,7 @@ class Shard:
 
 def fingerprint(settings: Settings, options: IngestOptions) -> str:
     """What, besides the input bytes, decides a shard's result."""
-    config = {k: v for k, v in asdict(settings).items() if k not in {"db", "batch_size", "n_process"}}
+    config = {k: v for k, v in asdict(settings).items() if k not in {"db", "batch_size", "n_process", "parse_ahead"}}
     return stable_id(__version__, json.dumps(config, sort_keys=True, default=str),
                      json.dumps(asdict(options), sort_keys=True, default=str))
 

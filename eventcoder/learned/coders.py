@@ -124,7 +124,7 @@ def _fold_pipeline(pipeline: Pipeline, folder: Path) -> Pipeline:
     from ..extract.gate import Gate, shipped_gate_path
     from .combine import CombinedCoder
 
-    fold = replace(pipeline, combined=CombinedCoder.load(folder, threads=pipeline.settings.learned_threads))
+    fold = replace(pipeline, combined=CombinedCoder.load(folder, threads=pipeline.settings.coder_threads()))
     gate_file = folder / shipped_gate_path(pipeline.settings.all_pairs).name
     if pipeline.gate is not None and gate_file.is_file():
         fold = replace(fold, gate=Gate.load(gate_file))
