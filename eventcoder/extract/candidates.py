@@ -22,7 +22,6 @@ from .content import CONTENT_NOTE
 from .gate import Gate
 from .quotes import inside
 from .pairs import runner_up
-from .readings import Readings
 
 IMPLICIT = "implicit"
 
@@ -103,25 +102,8 @@ def with_implicit_targets(coded: Sequence[Coded], recipient: Mention | None, rec
     return out
 
 
-def variant_rows(coded: Sequence[Coded], sent: Any) -> list[tuple[int, str]]:
-    """(index in ``coded``, marked sentence) of each explicit pair the pair model is to read."""
-    from ..learned.recode import mark_pair
-
-    rows: list[tuple[int, str]] = []
-    for n, item in enumerate(coded):
-        triple = item.triple
-        if triple.target is None or triple.via.endswith(IMPLICIT):
-            continue
-        marked = mark_pair(sent, triple.source_tokens, triple.target_tokens)
-        if marked:
-            rows.append((n, marked))
-    return rows
-
-
-def learned_variants(coded: Sequence[Coded], rows: Sequence[tuple[int, str]], readings: Readings,
-                     tables: CodeTables) -> list[Coded]:
-    """``coded`` with the pair model's reading of each explicit pair (``rows``, from
-    :func:`variant_rows`) beside the dictionary's.
+def learned_variants(coded: Sequence[Coded], sent: Any, coder: Any, tables: CodeTables) -> list[Coded]:
+    """``coded`` with the pair model's reading of each explicit pair beside the dictionary's.
 
     Where the model names the dictionary's PLOVER type the item is marked ``agrees``; where it
     names another (or the dictionary's code has no PLOVER type) the dictionary's reading stays,
@@ -131,10 +113,20 @@ def learned_variants(coded: Sequence[Coded], rows: Sequence[tuple[int, str]], re
     ``method``. The gate chooses between them: the model never silently overrules a dictionary
     pattern.
     """
-    from ..learned.recode import default_code
+    from ..learned.recode import default_code, mark_pair
 
+    rows: list[tuple[int, str]] = []
+    for n, item in enumerate(coded):
+        triple = item.triple
+        if triple.target is None or triple.via.endswith(IMPLICIT):
+            continue
+        marked = mark_pair(sent, triple.source_tokens, triple.target_tokens)
+        if marked:
+            rows.append((n, marked))
     out = list(coded)
-    decisions = [readings[m] for _, m in rows]
+    if not rows:
+        return out
+    decisions = coder.decide([m for _, m in rows], [None] * len(rows), [None] * len(rows))
     for (n, _), decision in zip(rows, decisions):
         item = coded[n]
         code = default_code(tables, decision.root)

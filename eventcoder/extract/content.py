@@ -17,7 +17,6 @@ from typing import Any, Sequence
 from ..events.coding import Coded
 from ..events.ontology import CodeTables
 from ..relations import SUBJECT_DEPS
-from .readings import Readings
 
 CONTENT_NOTE = "statement content"
 _CLAUSES = ("ccomp", "xcomp", "parataxis")
@@ -49,9 +48,9 @@ def content_phrase(verb: Any, source_tokens: frozenset[int]) -> frozenset[int]:
     return frozenset()
 
 
-def content_rows(coded: Sequence[Coded], sent: Any, tables: CodeTables) -> list[tuple[Coded, str, str]]:
-    """(item, marked sentence, phrase read) of each untyped, target-less statement whose content can be read."""
-    from ..learned.recode import mark_pair
+def content_candidates(coded: Sequence[Coded], sent: Any, coder: Any, tables: CodeTables) -> list[Coded]:
+    """One typed candidate for each untyped, target-less statement whose content can be read."""
+    from ..learned.recode import default_code, mark_pair
 
     doc = sent.doc
     rows: list[tuple[Coded, str, str]] = []
@@ -63,14 +62,9 @@ def content_rows(coded: Sequence[Coded], sent: Any, tables: CodeTables) -> list[
         marked = mark_pair(sent, triple.source_tokens, phrase) if phrase else None
         if marked:
             rows.append((item, marked, doc[min(phrase):max(phrase) + 1].text))
-    return rows
-
-
-def content_candidates(rows: Sequence[tuple[Coded, str, str]], readings: Readings, tables: CodeTables) -> list[Coded]:
-    """One typed candidate for each statement of ``rows`` (from :func:`content_rows`)."""
-    from ..learned.recode import default_code
-
-    decisions = [readings[m] for _, m, _ in rows]
+    if not rows:
+        return []
+    decisions = coder.decide([m for _, m, _ in rows], [None] * len(rows), [None] * len(rows))
     out = []
     for (item, _, text), decision in zip(rows, decisions):
         code = default_code(tables, decision.root)

@@ -11,15 +11,14 @@ predicate that governs the source, and ``pair:any-pair`` in ``method``. The gate
 from __future__ import annotations
 
 from itertools import permutations
-from typing import Any, Sequence
+from typing import Any
 
 from ..events.coding import Coded
 from ..events.modality import intent_code, modality_of
 from ..events.ontology import CodeTables
-from ..records import Mention, Modality
+from ..records import Mention
 from ..relations import ActorTable, Triple, find_attribution, find_quote
 from .features import phrase_head
-from .readings import Readings
 
 ANY_PAIR = "any-pair"
 _UNCODED = frozenset({"negated", "hypothetical"})  # modalities no pair candidate is offered for
@@ -78,23 +77,21 @@ def _stands_for(pronoun: Mention, named: Mention) -> bool:
     return pronoun.resolved_by.split(":", 1)[0] in ("pronoun", "quote-speaker") and pronoun.resolved_by.split(":", 1)[1:] == [named.text]
 
 
-PairRow = tuple[tuple[Mention, frozenset[int]], tuple[Mention, frozenset[int]], Any, Modality, str]
-
-
-def pair_rows(sent: Any, actors: ActorTable, covered: set[tuple[int, int]]) -> list[PairRow]:
-    """(source, target, predicate, modality, marked sentence) of the sentence's coded actor pairs
-    not in ``covered`` that can be offered (not negated or hypothetical).
+def pair_candidates(
+    sent: Any, sentence_index: int, actors: ActorTable, covered: set[tuple[int, int]], coder: Any, tables: CodeTables,
+) -> list[Coded]:
+    """Pair-model candidates for the sentence's coded actor pairs not in ``covered``.
 
     ``covered``: (first source token, first target token) of pairs the dictionary already coded,
     and (predicate token, first source token) of predicates whose object the parse already found:
     another actor deeper under the same predicate is not offered as its target.
     """
-    from ..learned.recode import mark_pair
+    from ..learned.recode import default_code, mark_pair
 
     doc = sent.doc
     mentions = [(i, m, toks) for i, (m, toks) in sorted(actors.items()) if m.actor.code is not None and toks and acts(doc[i], m)]
     mentions = mentions[:MAX_MENTIONS]
-    rows: list[PairRow] = []
+    rows: list[tuple[Any, Any, Any, str]] = []  # source, target, predicate, marked text
     for (_, s_m, s_toks), (_, t_m, t_toks) in permutations(mentions, 2):
         if _overlap(s_toks, t_toks) or (min(s_toks), min(t_toks)) in covered:
             continue
@@ -104,23 +101,19 @@ def pair_rows(sent: Any, actors: ActorTable, covered: set[tuple[int, int]]) -> l
         verb = raised(phrase_head(s_toks, doc)) or verb
         if s_m.actor.code == t_m.actor.code and (s_m.text == t_m.text or _stands_for(s_m, t_m) or _stands_for(t_m, s_m)):
             continue
-        mode = modality_of(verb)
-        if mode in _UNCODED:
-            continue
         marked = mark_pair(sent, s_toks, t_toks)
         if marked:
-            rows.append(((s_m, s_toks), (t_m, t_toks), verb, mode, marked))
-    return rows
-
-
-def pair_candidates(sent: Any, sentence_index: int, actors: ActorTable, rows: Sequence[PairRow], readings: Readings,
-                    tables: CodeTables) -> list[Coded]:
-    """Pair-model candidates for the pairs of ``rows`` (from :func:`pair_rows`)."""
-    from ..learned.recode import default_code
-
+            rows.append(((s_m, s_toks), (t_m, t_toks), verb, marked))
+    modes = [modality_of(verb) for _, _, verb, _ in rows]
+    if all(mode in _UNCODED for mode in modes):  # nothing to offer: the model need not read them
+        return []
+    # one batch for the sentence's pairs: 8-bit activation scales depend on what is batched together,
+    # so the batch is every plausible pair (negated ones included) and only then are those dropped
+    decisions = coder.decide([r[-1] for r in rows], [None] * len(rows), [None] * len(rows))
     out: list[Coded] = []
-    for (s_m, s_toks), (t_m, t_toks), verb, mode, marked in rows:
-        decision = readings[marked]
+    for ((s_m, s_toks), (t_m, t_toks), verb, _), mode, decision in zip(rows, modes, decisions):
+        if mode in _UNCODED:
+            continue
         code = default_code(tables, decision.root)
         if mode == "future":
             code = intent_code(code) or code

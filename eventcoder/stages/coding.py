@@ -8,11 +8,10 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Mapping
 
 from ..events.coding import Coded, classify
-from ..extract.candidates import ArticleContext, gate_candidates, learned_variants, variant_rows, with_implicit_targets
-from ..extract.content import content_candidates, content_rows
+from ..extract.candidates import ArticleContext, gate_candidates, learned_variants, with_implicit_targets
+from ..extract.content import content_candidates
 from ..extract.nouns import noun_candidates
-from ..extract.pairs import pair_candidates, pair_rows
-from ..extract.readings import Readings
+from ..extract.pairs import pair_candidates
 from ..learned.recode import recode
 from ..records import Mention
 from ..relations import find_triples
@@ -103,22 +102,16 @@ class LearnedVariants:
     returns: ClassVar[type] = Candidates
 
     def __call__(self, candidates: Candidates) -> Candidates:
+        out = []
         actors = candidates.actors
-        plans = []
         for sent, table, items in zip(actors.sentences.kept, actors.tables, candidates.coded):
             items = items + tuple(noun_candidates(sent.span, sent.index, table))
             covered = {(min(c.triple.source_tokens), min(c.triple.target_tokens)) for c in items if c.triple.target_tokens}
             covered |= {(c.triple.verb, min(c.triple.source_tokens)) for c in items if c.triple.target_tokens}
-            pairs = pair_rows(sent.span, table, covered) if self.all_pairs else []
-            plans.append((items, variant_rows(items, sent.span), content_rows(items, sent.span, self.tables), pairs))
-        texts = [m for _, variants, contents, pairs in plans
-                 for m in [v[1] for v in variants] + [c[1] for c in contents] + [p[-1] for p in pairs]]
-        readings = Readings.of(self.combined, texts)  # one call for the article (see extract.readings)
-        out = []
-        for sent, table, (items, variants, contents, pairs) in zip(actors.sentences.kept, actors.tables, plans):
-            coded = learned_variants(items, variants, readings, self.tables)
-            coded += content_candidates(contents, readings, self.tables)
-            coded += pair_candidates(sent.span, sent.index, table, pairs, readings, self.tables)
+            coded = learned_variants(items, sent.span, self.combined, self.tables)
+            coded += content_candidates(items, sent.span, self.combined, self.tables)
+            if self.all_pairs:
+                coded = coded + pair_candidates(sent.span, sent.index, table, covered, self.combined, self.tables)
             out.append(tuple(coded))
         return replace(candidates, coded=tuple(out))
 
