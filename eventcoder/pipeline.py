@@ -38,6 +38,7 @@ from .extract.gate import Gate
 from .gazetteer import Gazetteer
 from .ingest.admit import admit
 from .lexicon import Lexicon
+from .memory import release_free_memory
 from .nlp import load_model
 from .petrarch.discards import Discards, IssueDictionary, read_issues
 from .records import Article, Event, Mention, Rejection, stable_id
@@ -244,6 +245,8 @@ class Pipeline:
             docs = list(self.nlp.pipe(texts, batch_size=self.settings.batch_size, n_process=self.settings.n_process))
         except Exception:  # one bad text must not sink the batch: parse one by one
             docs = [self._parse_one(a) for a in batch]
+        if self.settings.parse_ahead:  # the parse thread's arena keeps what the batch freed (see memory.py)
+            release_free_memory()
         yield from zip(batch, docs)
 
     def _parse_one(self, article: Article) -> Any:

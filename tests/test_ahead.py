@@ -88,3 +88,11 @@ def test_pipeline_codes_the_same_with_and_without_the_background_parse(pipeline)
     assert second[2].rejection is not None
     assert [r.events for r in second] == [r.events for r in first]
     assert sum(len(r.events) for r in second) > 0
+
+
+def test_freed_memory_goes_back_to_the_system_on_linux() -> None:
+    import sys
+
+    from eventcoder.memory import release_free_memory
+
+    assert release_free_memory() is sys.platform.startswith("linux")
