@@ -250,3 +250,34 @@ def test_code_notes_when_it_starts_fewer_workers_than_asked(tmp_path):
                            "--workers", str(asked), "--quiet"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert f"note: {asked} workers asked for" in done.stderr and "6 articles coded" in done.stderr
+
+
+def test_one_process_codes_all_chunks_in_one_stream_with_rejections_in_place(tmp_path, pipeline, monkeypatch):
+    # one code_articles call for the whole job (so the parse runs ahead across chunks), yet the
+    # chunks' results and the reader's rejection (line 8; the blank line 12 is no record) come out
+    # as chunk by chunk
+    from eventcoder.engines import Job
+    from eventcoder.pipeline import ArticleResult, Pipeline
+
+    corpus = _jsonl_corpus(tmp_path / "wire.jsonl", 25)
+    calls: list[int] = []
+    code = Pipeline.code_articles
+    monkeypatch.setattr(Pipeline, "code_articles", lambda self, articles: calls.append(1) or code(self, articles))
+    runs = {}
+    for ahead in (0, 3):
+        settings = Settings(batch_size=4, extractor="rules", parse_ahead=ahead)
+        job = Job(paths=[str(corpus)], settings=settings, options=IngestOptions())
+        here = replace(pipeline, settings=replace(pipeline.settings, parse_ahead=ahead))
+        calls.clear()
+        with LocalEngine(workers=1, pipeline=here) as engine:
+            out = list(engine.run(job))
+            stats = engine.worker_stats()
+        assert len(calls) == 1  # six chunks of up to 4 articles, one stream
+        runs[ahead] = [(r.article.origin, r.events) if isinstance(r, ArticleResult) else (type(r).__name__, r.origin) for r in out]
+        assert sum(s.articles for s in stats) == 23 and stats[0].seconds > 0 and stats[0].peak_rss_mb > 0
+    assert runs[3] == runs[0]
+    rejected = [row[1] for row in runs[3] if row[0] == "Rejection"]
+    assert rejected == [f"{corpus}:8"]
+    coded = [row[0] for row in runs[3] if row[0] != "Rejection"]
+    assert coded == [f"{corpus}:{n}" for n in range(1, 26) if n not in (8, 12)]
+    assert sum(len(row[1]) for row in runs[3] if row[0] != "Rejection") > 0

@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -147,16 +148,43 @@ class LocalEngine:
         if self._pool is not None:
             yield from self._pool.code(stream, self._stats)
             return
-        pipeline = self._pipeline
-        assert pipeline is not None
-        for item in stream:
-            if not isinstance(item, list):
-                yield item
-                continue
+        assert self._pipeline is not None
+        yield from self._code_here(self._pipeline, stream)
+
+    def _code_here(self, pipeline: Pipeline, stream: Iterator[Chunk]) -> Iterator[Item]:
+        """Code every chunk of ``stream`` in this process with one ``code_articles`` call, so that
+        its background parse runs ahead across chunks; the stream's rejections and skips come out
+        in their places. The pipeline's seconds (inside ``code_articles``) are its busy time."""
+        plan: deque[int | Rejection | Skipped] = deque()  # filled by the parse thread, in stream order
+
+        def articles() -> Iterator[Article]:
+            for item in stream:
+                if isinstance(item, list):
+                    plan.append(len(item))  # before its articles: a result never outruns its entry
+                    yield from item
+                else:
+                    plan.append(item)
+
+        results = pipeline.code_articles(articles())
+        worker, pending = str(os.getpid()), 0
+        while True:
             started = time.perf_counter()
-            results = list(pipeline.code_articles(item))
-            _tally(self._stats, str(os.getpid()), len(results), time.perf_counter() - started, peak_rss_mb())
-            yield from results
+            result = next(results, None)
+            busy = time.perf_counter() - started
+            if result is None:
+                break
+            while not pending:
+                entry = plan.popleft()
+                if isinstance(entry, int):
+                    pending = entry
+                else:
+                    yield entry
+            pending -= 1
+            _tally(self._stats, worker, 1, busy, peak_rss_mb() if not pending else 0.0)
+            yield result
+        for entry in plan:  # what followed the last article (the parse thread has finished)
+            assert not isinstance(entry, int), "code_articles gave fewer results than articles"
+            yield entry
 
     def worker_stats(self) -> list[WorkerStats]:
         return [WorkerStats(worker, int(n), busy, peak) for worker, (n, busy, peak) in sorted(self._stats.items())]
