@@ -143,3 +143,16 @@ def test_undated_text_matches_office_holders_in_any_period(gate_pipeline) -> Non
     assert events and {(e.source.text, e.source.actor.country, e.source.resolved_by) for e in events} == {
         ("President Obama", "USA", "person")}
     assert {e.cameo.plover_type for e in events} & {"CONCEDE", "RETREAT"}
+
+
+def test_merge_keeps_a_named_party_over_one_whose_country_is_only_the_nearest(gate_pipeline) -> None:
+    # "Bagheri visited in Damascus at the top of a military delegation on Tuesday": the visit is
+    # told to Damascus and to "the top of a military delegation", which takes Syria only because
+    # Syria is the nearest country named (the delegation is Iran's); merged, the event keeps Damascus
+    from conftest import SEED_ARTICLE
+    from eventcoder.ingest import read_inputs
+
+    [article] = [a for a in read_inputs([str(SEED_ARTICLE)]) if isinstance(a, Article)]
+    [visit] = [e for e in gate_pipeline.code_article(article).events if e.cameo.code == "042"]
+    assert visit.target is not None and visit.target.text == "Damascus" and visit.target.resolved_by == "capital"
+    assert visit.target.actor.country == "SYR"

@@ -17,11 +17,21 @@ def _actor_key(event: Event, which: str) -> str:
     return mention.actor.country or mention.actor.code or mention.actor.name
 
 
+GUESSED_COUNTRY = "nearest-country"  # in resolved_by: the country is the nearest one named, not the actor's own
+
+
 def _specificity(event: Event) -> tuple[int, float]:
+    """Which telling of a merged event represents it: parties with roles (sectors), people and
+    agents whose own words give the country first; a party whose country is only the nearest one
+    named counts less than a plain name ("the top of a military delegation" → Syrian military,
+    beside "Damascus" in "Bagheri visited in Damascus at the top of a military delegation";
+    "international rights groups" → American, beside "The United States" in "The United States,
+    United Nations and international rights groups condemned Thailand"); then confidence."""
     score = 0
     for m in (event.source, event.target):
         if m is not None:
             score += len(m.actor.sectors) + (2 if m.resolved_by in {"person", "agent+country"} else 0)
+            score -= 2 if GUESSED_COUNTRY in m.resolved_by else 0
     return score, event.confidence
 
 
