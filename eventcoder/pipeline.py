@@ -67,7 +67,7 @@ def eventcoder_stages(p: Pipeline) -> list[Stage]:
         Relations(deeper_readings=gate),
         Classify(p.verbs, p.tables, require_target=False if gate else None, block_defaults=BLOCK_DEFAULTS if gate else None,
                  predicative=PREDICATIVE_DEFAULTS if gate else None),
-        Modality(p.tables),
+        Modality(p.tables, refusals=gate),
     ]
     if gate:
         if p.combined is not None:

@@ -37,6 +37,25 @@ def intent_code(code: str) -> str | None:
     return None
 
 
+_REFUSING_AUX = frozenset({"will", "would", "shall", "wo"})  # "would not withdraw", "won't recognise"
+# negated with a modal, these are no refusal: "would not comment", "will not hesitate to …" (a threat)
+_NOT_REFUSALS = frozenset("say comment elaborate disclose confirm reveal specify identify name speculate hesitate rule".split())
+REFUSAL_CODE = "120"  # CAMEO: reject, not specified below
+
+
+def is_refusal(verb: Any) -> bool:
+    """A predicate negated with a volitional modal is a refusal: "would never recognise", "will not
+    release the prisoners" (the article conventions: REJECT even when phrased with a negation),
+    unlike a report that something did not happen ("did not agree"), or a condition's consequence
+    ("If this happens, Turkey will not buy any more U.S. aircraft" is a threat)."""
+    kids = list(verb.children)
+    negated = any(c.dep_ == "neg" or (c.lower_ in _NEGATORS and c.dep_ in {"advmod", "neg"}) for c in kids)
+    modal = any(c.dep_ == "aux" and c.lower_ in _REFUSING_AUX for c in kids)
+    conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITIONAL_MARKS for m in c.children)
+                      for c in kids)
+    return negated and modal and not conditional and verb.lemma_.lower() not in _NOT_REFUSALS
+
+
 def _clause_chain(verb: Any) -> list[Any]:
     """The verb and the verbs it hangs from through control/coordination (not through speech)."""
     chain = [verb]
