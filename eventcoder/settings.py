@@ -13,6 +13,14 @@ from .errors import ConfigError
 from .registry import CODERS, EXTRACTORS
 
 
+def usable_cores() -> int:
+    """The CPU cores this process may use (its affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     """Every setting, with its default. ``eventcoder settings`` prints this table."""
@@ -82,7 +90,7 @@ class Settings:
         else one fewer than the usable cores while the parse runs beside it in its own thread."""
         if self.learned_threads or not self.parse_ahead:
             return self.learned_threads
-        return max(1, len(os.sched_getaffinity(0)) - 1) if hasattr(os, "sched_getaffinity") else max(1, (os.cpu_count() or 2) - 1)
+        return max(1, usable_cores() - 1)
 
     def for_worker(self) -> "Settings":
         """Settings for one of several worker processes (one per core): one learned-coder thread

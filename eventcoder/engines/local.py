@@ -31,7 +31,7 @@ from eventcoder.errors import ConfigError, EventcoderError
 from eventcoder.ingest import read_inputs
 from eventcoder.pipeline import ArticleResult, Pipeline
 from eventcoder.records import Article, Rejection
-from eventcoder.settings import Settings
+from eventcoder.settings import Settings, usable_cores
 
 _POLL_SECONDS = 1.0
 _READY_TIMEOUT = 600.0
@@ -43,10 +43,7 @@ Chunk = list[Article] | Rejection | Skipped  # what ``chunks`` yields: a batch t
 
 def default_workers() -> int:
     """One worker per CPU core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+    return usable_cores()
 
 
 def ingest(job: Job) -> Iterator[Article | Rejection | Skipped]:

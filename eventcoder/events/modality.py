@@ -43,13 +43,17 @@ _NOT_REFUSALS = frozenset("say comment elaborate disclose confirm reveal specify
 REFUSAL_CODE = "120"  # CAMEO: reject, not specified below
 
 
+def _has_negator(children: list[Any]) -> bool:
+    return any(c.dep_ == "neg" or (c.lower_ in _NEGATORS and c.dep_ in {"advmod", "neg"}) for c in children)
+
+
 def is_refusal(verb: Any) -> bool:
     """A predicate negated with a volitional modal is a refusal: "would never recognise", "will not
     release the prisoners" (the article conventions: REJECT even when phrased with a negation),
     unlike a report that something did not happen ("did not agree"), or a condition's consequence
     ("If this happens, Turkey will not buy any more U.S. aircraft" is a threat)."""
     kids = list(verb.children)
-    negated = any(c.dep_ == "neg" or (c.lower_ in _NEGATORS and c.dep_ in {"advmod", "neg"}) for c in kids)
+    negated = _has_negator(kids)
     modal = any(c.dep_ == "aux" and c.lower_ in _REFUSING_AUX for c in kids)
     conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITIONAL_MARKS for m in c.children)
                       for c in kids)
@@ -70,8 +74,7 @@ def modality_of(verb: Any) -> Modality:
     """Classify one predicate token (spaCy Token interface)."""
     chain = _clause_chain(verb)
     for node in chain:
-        kids = list(node.children)
-        if any(c.dep_ == "neg" or (c.lower_ in _NEGATORS and c.dep_ in {"advmod", "neg"}) for c in kids):
+        if _has_negator(list(node.children)):
             return "negated"
     for node in _ancestors(verb):
         if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in node.children):
