@@ -16,17 +16,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import time
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
+from eventcoder.engines.base import peak_rss_mb
 from eventcoder.ingest import IngestOptions, read_inputs
 from eventcoder.pipeline import Pipeline
 from eventcoder.records import Article
 from eventcoder.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
 DEFAULT_CORPUS = ROOT.parent / "shared" / "eval" / "corpus" / "india_police_events.metadata.jsonl"
 
 
@@ -41,9 +43,12 @@ def time_parse(pipe: Pipeline, articles: list[Article]) -> tuple[float, int]:
     return time.perf_counter() - start, sentences
 
 
-def cpu_seconds() -> float:
-    t = os.times()
-    return t.user + t.system
+def with_cpu(run: Callable[..., T], *args: Any) -> tuple[T, float]:
+    """``run(*args)`` and the CPU seconds (user + system, all threads) the process spent on it."""
+    before = os.times()
+    out = run(*args)
+    after = os.times()
+    return out, (after.user + after.system) - (before.user + before.system)
 
 
 def time_full(pipe: Pipeline, articles: list[Article]) -> tuple[float, int, int]:
@@ -53,10 +58,6 @@ def time_full(pipe: Pipeline, articles: list[Article]) -> tuple[float, int, int]
         sentences += result.sentences
         events += len(result.events)
     return time.perf_counter() - start, sentences, events
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
 def main() -> None:
@@ -75,19 +76,16 @@ def main() -> None:
     time_parse(pipe, articles[:10])  # warm-up
     parse_s, parse_cpu, full_s, full_cpu, inline_s, inline_cpu = [], [], [], [], [], []
     for _ in range(args.rounds):
-        c = cpu_seconds()
-        s, sentences = time_parse(pipe, articles)
+        (s, sentences), cpu = with_cpu(time_parse, pipe, articles)
         parse_s.append(s)
-        parse_cpu.append(cpu_seconds() - c)
-        c = cpu_seconds()
-        f, _, events = time_full(pipe, articles)
+        parse_cpu.append(cpu)
+        (f, _, events), cpu = with_cpu(time_full, pipe, articles)
         full_s.append(f)
-        full_cpu.append(cpu_seconds() - c)
+        full_cpu.append(cpu)
         if inline is not None:
-            c = cpu_seconds()
-            f, _, inline_events = time_full(inline, articles)
+            (f, _, inline_events), cpu = with_cpu(time_full, inline, articles)
             inline_s.append(f)
-            inline_cpu.append(cpu_seconds() - c)
+            inline_cpu.append(cpu)
             assert inline_events == events, "the background parse changed the events"
     p, f = statistics.median(parse_s), statistics.median(full_s)
     n = len(articles)
@@ -96,7 +94,7 @@ def main() -> None:
         "parse_articles_per_s": round(n / p, 2), "parse_sentences_per_s": round(sentences / p, 1),
         "full_articles_per_s": round(n / f, 2), "full_sentences_per_s": round(sentences / f, 1),
         "ratio_full_to_parse": round(p / f, 3), "parse_cpu_s": round(statistics.median(parse_cpu), 1), "full_cpu_s": round(statistics.median(full_cpu), 1),
-        "peak_mb": round(peak_mb()),
+        "peak_mb": round(peak_rss_mb()),
     }
     if inline_s:
         i = statistics.median(inline_s)
