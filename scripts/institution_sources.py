@@ -37,6 +37,28 @@ CURATED: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("RUSGOV", "Kremlin", ("kremlin",)),
     ("CHNGOV", "Zhongnanhai", ("zhongnanhai",)),
     ("DEUGOV", "German Chancellery", ("chancellery",)),
+    # US federal departments and agencies as US news names them, without "U.S.": "DHS said", "ICE
+    # agents detained", "the Treasury Department sanctioned". Only the "X Department" order and
+    # names no other country uses ("Department of Justice" is also the Philippines').
+    ("USAGOV", "US Department of Homeland Security", (
+        "department of homeland security", "homeland security department", "homeland security", "dhs",
+        "u.s. department of homeland security")),
+    ("USAGOV", "US Immigration and Customs Enforcement", (
+        "immigration and customs enforcement", "u.s. immigration and customs enforcement", "ice")),
+    ("USAGOV", "US Customs and Border Protection", (
+        "customs and border protection", "u.s. customs and border protection", "cbp", "border patrol",
+        "u.s. border patrol")),
+    ("USAGOV", "US Citizenship and Immigration Services", (
+        "citizenship and immigration services", "u.s. citizenship and immigration services", "uscis")),
+    ("USAGOV", "US Justice Department", ("justice department", "u.s. justice department")),
+    ("USAGOV", "US Treasury Department", ("treasury department", "u.s. treasury department", "u.s. treasury")),
+    ("USAGOV", "US Commerce Department", ("commerce department", "u.s. commerce department")),
+    ("USAMIL", "US Defense Department", ("defense department", "u.s. defense department", "department of defense",
+                                        "u.s. department of defense")),
+    ("USAGOV", "US Energy Department", ("energy department", "u.s. energy department")),
+    ("USAGOV", "US Labor Department", ("labor department", "u.s. labor department")),
+    ("USACOP", "US Bureau of Alcohol, Tobacco, Firearms and Explosives", (
+        "bureau of alcohol, tobacco, firearms and explosives", "atf")),
 )
 
 # Names in the file's institution blocks that are people (their office ends; people.tsv and

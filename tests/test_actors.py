@@ -127,10 +127,19 @@ def test_a_word_two_organisations_share_names_neither(resolve):
     ("A Pentagon spokesman said the troops would stay.", "spokesman", "USAMIL"),
     ("Downing Street said the talks would go on.", "Street", "GBRGOV"),
     ("The Knesset voted to dissolve itself.", "Knesset", "ISRGOVLEG"),
+    # US agencies as US news names them (real VOA sentences)
+    ("DHS said it would deport them.", "DHS", "USAGOV"),
+    ("ICE agents detained him outside his apartment.", "agents", "USAGOV"),
+    ("The Treasury Department sanctioned six Iranian firms.", "Department", "USAGOV"),
 ])
 def test_a_government_named_by_its_seat_or_body(resolve, text, head, code):
     m = resolve(text, head)
     assert m.actor.code == code and m.resolved_by == "institution"
+
+
+def test_a_common_word_spelling_an_agency_is_not_it(resolve):
+    m = resolve("Ice covered the road after the storm.", "Ice")
+    assert m is None or m.resolved_by != "institution"
 
 
 def test_an_institution_later_called_the_department(resolve):
