@@ -16,6 +16,8 @@ from eventcoder.events.modality import intent_code, is_refusal, modality_of
         ("Iran will sign the agreement.", "sign", "future"),
         ("Iran plans to sign the agreement.", "sign", "future"),
         ("Iran is going to sign the agreement.", "sign", "future"),
+        # a decision taken reports the act: "DHS officials decided to remove all 40 migrants"
+        ("Officials decided to remove all 40 migrants from the base.", "remove", "asserted"),
         ("Iran would sign the agreement.", "sign", "hypothetical"),
         ("If the U.S. attacks Iran, Iran will respond.", "attacks", "hypothetical"),
     ],

@@ -14,7 +14,7 @@ from ..records import Modality
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 _HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "must"})
 _NEGATORS = frozenset({"not", "n't", "never", "no"})
-_INTENT_VERBS = frozenset("plan intend pledge promise vow agree offer expect aim hope seek want decide prepare".split())
+_INTENT_VERBS = frozenset("plan intend pledge promise vow agree offer expect aim hope seek want prepare".split())
 _CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
 
 # CAMEO code prefix of an action → the CAMEO "express intent to …" code for it (longest prefix wins).
