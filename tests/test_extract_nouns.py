@@ -94,3 +94,26 @@ def test_a_call_to_act_is_a_request_and_a_call_alone_a_phone_call(gate_pipeline)
     alone = candidates_before_gate(gate_pipeline, "Amnesty International reiterated its call to the Cambodian authorities to "
                                       "immediately drop all charges against him.", date(2024, 10, 24))
     assert [e for e in alone if e.trigger == "drop"] == []
+
+
+def test_acts_told_by_nouns_of_accusing_threatening_and_withdrawing(gate_pipeline) -> None:
+    """An investigation, an ultimatum, a withdrawal, a deportation: each noun links its agent to its
+    party (real news sentences)."""
+    probe = _noun_candidates(gate_pipeline, "The U.S. Department of Justice has launched an investigation into "
+                                            "Huawei over alleged sanctions violations.")
+    assert ("The U.S. Department of Justice", "Huawei", "090", "noun:investigation subject:into") in probe
+    ultimatum = _noun_candidates(gate_pipeline, "NSW Premier Gladys Berejiklian has issued an ultimatum to the "
+                                                "Nationals leader John Barilaro.")
+    assert {c for *_, c, _ in ultimatum} == {"139"}
+    withdrawal = _noun_candidates(gate_pipeline, "The United States announced a full withdrawal from Iraq.")
+    assert ("The United States", "Iraq", "0874", "noun:withdrawal subject:from") in withdrawal
+
+
+def test_criticism_from_someone_runs_from_them_to_the_one_who_drew_it(gate_pipeline) -> None:
+    """"X drew criticism from Y": Y criticises X, although "from" hangs on the verb; and the pair
+    model is not asked about the reverse pair."""
+    text = "Israel drew sharp criticism from the United Nations on Tuesday."
+    found = _noun_candidates(gate_pipeline, text)
+    assert {(s, t, c) for s, t, c, _ in found} == {("the United Nations", "Israel", "111")}
+    every = {(e.source.text, e.target.text if e.target else "") for e in candidates_before_gate(gate_pipeline, text)}
+    assert ("Israel", "the United Nations") not in every

@@ -1,5 +1,7 @@
 """Events told by a noun: "a visit to South Africa", "talks with Ukrainian officials", "an air
-strike by government forces on Idlib", "sanctions on Iran", "the arrest of Mech Dara".
+strike by government forces on Idlib", "sanctions on Iran", "the arrest of Mech Dara", "an
+investigation into Huawei", "an ultimatum to Greece", "drew criticism from the UN" (its "from"
+names the agent, and the verb's subject is the party).
 
 The verb dictionary reads verbs; these nouns carry an event of their own type. An event noun
 (``EVENT_NOUNS``: lemma → CAMEO code and the prepositions that name its other party) links the
@@ -43,7 +45,23 @@ EVENT_NOUNS: dict[str, tuple[str, frozenset[str]]] = {
     **{n: ("020", frozenset({"to", "on"})) for n in ("appeal", "plea", "call")},  # "a call" alone is a phone call: see _code
     "protest": ("140", frozenset({"against"})),
     "threat": ("130", _HIT),
+    "ultimatum": ("139", frozenset({"to"})),
+    **{n: ("090", frozenset({"into", "against", "of"})) for n in ("investigation", "probe", "inquiry")},
+    **{n: ("112", frozenset({"against"})) for n in ("accusation", "allegation", "charge")},
+    "lawsuit": ("115", frozenset({"against"})),
+    **{n: ("111", frozenset({"of"})) for n in ("criticism", "condemnation")},
+    "support": ("051", frozenset({"for"})),
+    **{n: ("057", _MEET) for n in ("agreement", "deal", "accord")},
+    **{n: ("070", frozenset({"to", "for"})) for n in ("aid", "assistance")},
+    **{n: ("0871", _MEET) for n in ("ceasefire", "cease-fire", "truce")},
+    **{n: ("0874", frozenset({"from"})) for n in ("withdrawal", "pullout")},
+    **{n: ("174", frozenset({"of"})) for n in ("deportation", "expulsion")},
+    "crackdown": ("175", _HIT),
+    "blockade": ("191", frozenset({"of", "on"})),
+    "ban": ("172", frozenset({"on"})),
 }
+# nouns whose "from" names their agent: "drew criticism from rights groups"
+_FROM_AGENT = frozenset({"criticism", "condemnation", "support", "aid", "assistance", "threat", "ultimatum"})
 _AGENT_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
 _CONTINUES = frozenset({"xcomp", "pcomp", "advcl", "conj", "prep"})  # clauses that share their head's subject
 _ORIGIN = frozenset({"from", "of"})  # "travel from India", "exports of China"
@@ -111,17 +129,26 @@ def _pairs(noun: Any, verb: Any | None, preps: frozenset[str], owner: dict[int, 
 
     agents = [k for c in noun.children if c.dep_ in _AGENT_DEPS for k in mentioned(c)]
     parties: list[tuple[int, str]] = []
-    for prep in (c for c in noun.children if c.dep_ == "prep"):
+    received = False  # the agent is the object of "from": the verb's subject is the party
+    preposed = [c for c in noun.children if c.dep_ == "prep"]
+    if _lemma(noun) in _FROM_AGENT and noun.dep_ == "dobj" and verb is not None and noun.head.i == verb.i:
+        preposed += [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"]  # "drew criticism | from X"
+    for prep in preposed:
         objects = [k for o in prep.children if o.dep_ == "pobj" for k in mentioned(o)]
         word = prep.lower_
         if word == "by":
             agents += objects
+        elif word == "from" and _lemma(noun) in _FROM_AGENT:
+            agents += objects
+            received = bool(objects)
         elif word == "between" and len(objects) >= 2:
             return [(objects[0], k, "between") for k in objects[1:]]
         elif word in preps:
             if not objects:
                 objects = [k for o in prep.children if o.dep_ == "pobj" for k in qualifying(o)]
             parties += [(k, word) for k in objects]
+    if received and not parties and verb is not None:  # "Israel drew criticism from the UN"
+        parties = [(k, "from") for c in _subjects(verb) for k in mentioned(c)]
     if not parties and len(agents) >= 2 and preps == _MEET:  # "U.S.-Ukraine talks"
         return [(agents[0], k, "noun:pair") for k in agents[1:]]
     speaker = _speaker_of(noun) if not agents and verb is None else None

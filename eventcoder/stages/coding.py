@@ -105,8 +105,11 @@ class LearnedVariants:
         out = []
         actors = candidates.actors
         for sent, table, items in zip(actors.sentences.kept, actors.tables, candidates.coded):
-            items = items + tuple(noun_candidates(sent.span, sent.index, table))
+            nouns = tuple(noun_candidates(sent.span, sent.index, table))
+            items = items + nouns
             covered = {(min(c.triple.source_tokens), min(c.triple.target_tokens)) for c in items if c.triple.target_tokens}
+            # an event noun's agent and party read it in one direction: "Israel drew criticism from the UN"
+            covered |= {(min(c.triple.target_tokens), min(c.triple.source_tokens)) for c in nouns}
             covered |= {(c.triple.verb, min(c.triple.source_tokens)) for c in items if c.triple.target_tokens}
             coded = learned_variants(items, sent.span, self.combined, self.tables)
             coded += content_candidates(items, sent.span, self.combined, self.tables)
