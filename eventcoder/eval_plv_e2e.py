@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError
-from .learned.plv import PlvPair, marked_spans, plv_root, unmarked
+from .learned.plv import PlvPair, marked_occurrences, plv_root, unmarked
 from .records import Article, Event, stable_id
 
 if TYPE_CHECKING:
     from .pipeline import Pipeline
 
 Span = tuple[int, int]
+Marks = tuple[Span, ...]  # every marked mention of one party
 DEFAULT_PUBLISHED = date(2020, 1, 1)
 
 
@@ -146,10 +147,11 @@ def _score(coded: Sequence[tuple[Sequence[PlvPair], dict[str, tuple[Event, ...]]
     unusable = no_target = 0
     for pairs, events in coded:
         for pair in pairs:
-            s_span, t_span = marked_spans(pair)
-            if s_span is None:
+            s_span, t_marks = marked_occurrences(pair)
+            if not s_span:
                 unusable += 1
                 continue
+            t_span = t_marks or None
             no_target += t_span is None
             predicted = events.get(unmarked(pair.marked_sentence), ())
             hits = _row_hits(pair.gold_root, s_span, t_span, predicted)
@@ -172,7 +174,7 @@ def _score(coded: Sequence[tuple[Sequence[PlvPair], dict[str, tuple[Event, ...]]
     )
 
 
-def _row_hits(root: str, s_span: Span, t_span: Span | None, coded: Sequence[Event]) -> dict[str, bool]:
+def _row_hits(root: str, s_span: Marks, t_span: Marks | None, coded: Sequence[Event]) -> dict[str, bool]:
     typed = [e for e in coded if _root(e) == root]
     return {
         "triple": any(directed(e, s_span, t_span) for e in typed),
@@ -182,8 +184,8 @@ def _row_hits(root: str, s_span: Span, t_span: Span | None, coded: Sequence[Even
     }
 
 
-def directed(event: Event, s_span: Span | None, t_span: Span | None) -> bool:
-    """Source overlaps ``s_span`` and target overlaps ``t_span`` (no ``t_span``: any target)."""
+def directed(event: Event, s_span: Marks | None, t_span: Marks | None) -> bool:
+    """Source overlaps a span of ``s_span`` and target one of ``t_span`` (no ``t_span``: any target)."""
     if s_span is None:  # reversed reading of a row without a target: the target must be the <s> actor
         return False
     if not _overlaps(event.source.start, event.source.end, s_span):
@@ -193,8 +195,8 @@ def directed(event: Event, s_span: Span | None, t_span: Span | None) -> bool:
     return event.target is not None and _overlaps(event.target.start, event.target.end, t_span)
 
 
-def _overlaps(start: int, end: int, span: Span) -> bool:
-    return start < span[1] and span[0] < end
+def _overlaps(start: int, end: int, marks: Marks) -> bool:
+    return any(start < span[1] and span[0] < end for span in marks)
 
 
 def _root(event: Event) -> str:

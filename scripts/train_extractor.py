@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from eventcoder.eval_articles import event_matches, load_article_gold, score_articles  # noqa: E402
 from eventcoder.eval_plv_e2e import DEFAULT_PUBLISHED, directed, fold_rows  # noqa: E402
 from eventcoder.learned.combine import CombinedCoder  # noqa: E402
-from eventcoder.learned.plv import marked_spans, plv_root, read_plv, unmarked  # noqa: E402
+from eventcoder.learned.plv import marked_occurrences, plv_root, read_plv, unmarked  # noqa: E402
 from eventcoder.eval_articles_records import ArticleGold  # noqa: E402
 from eventcoder.ingest import IngestOptions, read_inputs  # noqa: E402
 from eventcoder.stages.merge import merge_events  # noqa: E402
@@ -151,8 +151,8 @@ def plv_label(event: Event, rows: Sequence[Any]) -> int | None:
     (a pair no row marks, or no target)."""
     label: int | None = None
     for row in rows:
-        s_span, t_span = marked_spans(row)
-        if s_span is None or t_span is None or event.target is None:
+        s_span, t_span = marked_occurrences(row)
+        if not s_span or not t_span or event.target is None:
             continue
         root = plv_root(event.cameo.plover_type or "NONE")
         if directed(event, s_span, t_span):

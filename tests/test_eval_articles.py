@@ -244,6 +244,22 @@ def test_end_to_end_finds_marked_triples(pipeline):
     assert (only.rows, only.triple, only.undirected) == (2, 0, 1)
 
 
+def test_a_party_marked_twice_is_found_at_either_mention(pipeline):
+    """PLV marks every mention of a party; the event may name the second ("… aid to Liberia due to
+    fighting in Liberia"): either counts, and the reader gives both spans."""
+    from eventcoder.eval_plv_e2e import end_to_end
+    from eventcoder.learned.plv import marked_occurrences, unmarked
+
+    row = _pair("<s>Russia</s> accused <t>Ukraine</t>'s army, and said <t>Ukraine</t> shelled the plant.", "ACCUSE")
+    sources, targets = marked_occurrences(row)
+    plain = unmarked(row.marked_sentence)
+    assert [plain[slice(*s)] for s in sources] == ["Russia"]
+    assert [plain[slice(*t)] for t in targets] == ["Ukraine", "Ukraine"]
+    second = _pair("After a blast in <t>Ukraine</t> on Monday, <s>Russia</s> accused <t>Ukraine</t> of shelling the plant.",
+                   "ACCUSE")
+    assert end_to_end([second], pipeline).triple == 1
+
+
 def test_end_to_end_on_plv_rows_through_the_cli(pipeline, monkeypatch, capsys, tmp_path: Path):
     from eventcoder.eval_plv_e2e import end_to_end
     from eventcoder.learned.plv import read_plv

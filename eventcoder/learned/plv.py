@@ -69,16 +69,24 @@ def _pair(row: dict[str, str]) -> PlvPair:
 
 
 def marked_spans(pair: PlvPair) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
-    """Character spans of the source and target in ``pair.marked_sentence`` with its tags removed."""
-    spans: dict[str, list[int]] = {}
+    """Character spans of the (first marked) source and target in ``pair.marked_sentence`` with
+    its tags removed."""
+    sources, targets = marked_occurrences(pair)
+    return (sources[0] if sources else None), (targets[0] if targets else None)
+
+
+def marked_occurrences(pair: PlvPair) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """Every marked span of the source and of the target, in order: an annotator marks each
+    mention of the party ("… reduced aid to <t>Liberia</t> due to fighting in <t>Liberia</t>")."""
+    points: dict[str, list[int]] = {}
     pos = 0
     last = 0
     for match in TAG.finditer(pair.marked_sentence):
         piece = pair.marked_sentence[last:match.start()]
         pos += len(piece)
-        spans.setdefault(match.group().strip("</>"), []).append(pos)
+        points.setdefault(match.group().strip("</>"), []).append(pos)
         last = match.end()
-    return _span(spans.get("s")), _span(spans.get("t"))
+    return _spans(points.get("s")), _spans(points.get("t"))
 
 
 def unmarked(marked: str) -> str:
@@ -86,7 +94,8 @@ def unmarked(marked: str) -> str:
     return TAG.sub("", marked)
 
 
-def _span(points: list[int] | None) -> tuple[int, int] | None:
-    if not points or len(points) < 2 or points[1] <= points[0]:
-        return None
-    return points[0], points[1]
+def _spans(points: list[int] | None) -> tuple[tuple[int, int], ...]:
+    """(open, close) pairs of tag positions; a pair out of order or left open is no span."""
+    points = points or []
+    pairs = zip(points[0::2], points[1::2])
+    return tuple((start, end) for start, end in pairs if end > start)
