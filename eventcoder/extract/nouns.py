@@ -50,7 +50,6 @@ EVENT_NOUNS: dict[str, tuple[str, frozenset[str]]] = {
     **{n: ("112", frozenset({"against"})) for n in ("accusation", "allegation", "charge")},
     "lawsuit": ("115", frozenset({"against"})),
     **{n: ("111", frozenset({"of"})) for n in ("criticism", "condemnation")},
-    "support": ("051", frozenset({"for"})),
     **{n: ("057", _MEET) for n in ("agreement", "deal", "accord")},
     **{n: ("070", frozenset({"to", "for"})) for n in ("aid", "assistance")},
     **{n: ("0871", _MEET) for n in ("ceasefire", "cease-fire", "truce")},
@@ -61,7 +60,7 @@ EVENT_NOUNS: dict[str, tuple[str, frozenset[str]]] = {
     "ban": ("172", frozenset({"on"})),
 }
 # nouns whose "from" names their agent: "drew criticism from rights groups"
-_FROM_AGENT = frozenset({"criticism", "condemnation", "support", "aid", "assistance", "threat", "ultimatum"})
+_FROM_AGENT = frozenset({"criticism", "condemnation", "aid", "assistance", "threat", "ultimatum"})
 _AGENT_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
 _CONTINUES = frozenset({"xcomp", "pcomp", "advcl", "conj", "prep"})  # clauses that share their head's subject
 _ORIGIN = frozenset({"from", "of"})  # "travel from India", "exports of China"
