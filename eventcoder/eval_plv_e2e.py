@@ -147,21 +147,21 @@ def _score(coded: Sequence[tuple[Sequence[PlvPair], dict[str, tuple[Event, ...]]
     unusable = no_target = 0
     for pairs, events in coded:
         for pair in pairs:
-            s_span, t_marks = marked_occurrences(pair)
-            if not s_span:
+            s_marks, t_found = marked_occurrences(pair)
+            if not s_marks:
                 unusable += 1
                 continue
-            t_span = t_marks or None
-            no_target += t_span is None
+            t_marks = t_found or None
+            no_target += t_marks is None
             predicted = events.get(unmarked(pair.marked_sentence), ())
-            hits = _row_hits(pair.gold_root, s_span, t_span, predicted)
+            hits = _row_hits(pair.gold_root, s_marks, t_marks, predicted)
             found.update(k for k, ok in hits.items() if ok)
             found["rows"] += 1
             found["no_event"] += not predicted
             counter = per_root.setdefault(pair.gold_root, Counter())
             counter.update(["rows"] + [k for k in ("triple", "pair") if hits[k]])
             if hits["pair"] and not hits["triple"]:
-                for kind in sorted({_root(e) for e in predicted if directed(e, s_span, t_span)}):
+                for kind in sorted({_root(e) for e in predicted if directed(e, s_marks, t_marks)}):
                     confusions[pair.gold_root, kind] += 1
     sentences = [e for _, events in coded for e in events.values()]
     return E2EScore(
@@ -174,25 +174,25 @@ def _score(coded: Sequence[tuple[Sequence[PlvPair], dict[str, tuple[Event, ...]]
     )
 
 
-def _row_hits(root: str, s_span: Marks, t_span: Marks | None, coded: Sequence[Event]) -> dict[str, bool]:
+def _row_hits(root: str, s_marks: Marks, t_marks: Marks | None, coded: Sequence[Event]) -> dict[str, bool]:
     typed = [e for e in coded if _root(e) == root]
     return {
-        "triple": any(directed(e, s_span, t_span) for e in typed),
-        "pair": any(directed(e, s_span, t_span) for e in coded),
-        "undirected": any(directed(e, s_span, t_span) or directed(e, t_span, s_span) for e in typed),
-        "source": any(_overlaps(e.source.start, e.source.end, s_span) for e in coded),
+        "triple": any(directed(e, s_marks, t_marks) for e in typed),
+        "pair": any(directed(e, s_marks, t_marks) for e in coded),
+        "undirected": any(directed(e, s_marks, t_marks) or directed(e, t_marks, s_marks) for e in typed),
+        "source": any(_overlaps(e.source.start, e.source.end, s_marks) for e in coded),
     }
 
 
-def directed(event: Event, s_span: Marks | None, t_span: Marks | None) -> bool:
-    """Source overlaps a span of ``s_span`` and target one of ``t_span`` (no ``t_span``: any target)."""
-    if s_span is None:  # reversed reading of a row without a target: the target must be the <s> actor
+def directed(event: Event, s_marks: Marks | None, t_marks: Marks | None) -> bool:
+    """Source overlaps a span of ``s_marks`` and target one of ``t_marks`` (no ``t_marks``: any target)."""
+    if s_marks is None:  # reversed reading of a row without a target: the target must be the <s> actor
         return False
-    if not _overlaps(event.source.start, event.source.end, s_span):
+    if not _overlaps(event.source.start, event.source.end, s_marks):
         return False
-    if t_span is None:
+    if t_marks is None:
         return True
-    return event.target is not None and _overlaps(event.target.start, event.target.end, t_span)
+    return event.target is not None and _overlaps(event.target.start, event.target.end, t_marks)
 
 
 def _overlaps(start: int, end: int, marks: Marks) -> bool:

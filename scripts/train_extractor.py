@@ -151,13 +151,13 @@ def plv_label(event: Event, rows: Sequence[Any]) -> int | None:
     (a pair no row marks, or no target)."""
     label: int | None = None
     for row in rows:
-        s_span, t_span = marked_occurrences(row)
-        if not s_span or not t_span or event.target is None:
+        s_marks, t_marks = marked_occurrences(row)
+        if not s_marks or not t_marks or event.target is None:
             continue
         root = plv_root(event.cameo.plover_type or "NONE")
-        if directed(event, s_span, t_span):
+        if directed(event, s_marks, t_marks):
             label = 1 if root == row.gold_root or label == 1 else 0
-        elif directed(event, t_span, s_span) and not (root == row.gold_root and root in RECIPROCAL_ROOTS):
+        elif directed(event, t_marks, s_marks) and not (root == row.gold_root and root in RECIPROCAL_ROOTS):
             label = 1 if label == 1 else 0
     return label
 
