@@ -157,3 +157,16 @@ def test_a_word_inside_a_known_name_is_not_an_actor_of_its_own(pipeline):
     doc = pipeline.nlp("The president of Kenya met the delegation.")
     table = pipeline.find_actors(next(iter(doc.sents)), date(2021, 3, 15), ArticleMemory())
     assert "KEN" in {m.actor.code for m, _ in table.values()}
+
+
+def test_a_thing_named_by_its_owner_stands_for_the_owner(resolve):
+    """"called Ford's comments insulting": the comments' author is the party (real VOA sentences,
+    the author introduced earlier in the article); a person tied to someone else is not them."""
+    memory = ArticleMemory()
+    resolve("Japanese Prime Minister Yoshihide Suga met Biden in Washington.", "Suga", memory)
+    m = resolve("Suga's travels will include meeting India's Prime Minister Narendra Modi.", "travels", memory)
+    assert m is not None and m.actor.country == "JPN" and m.resolved_by.startswith("possessor:")
+    memory = ArticleMemory()
+    resolve("President Donald Trump said he has good relations with Putin.", "Trump", memory)
+    other = resolve("Trump's predecessor launched talks with China.", "predecessor", memory)
+    assert other is None or not other.resolved_by.startswith("possessor:")

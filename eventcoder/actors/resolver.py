@@ -147,6 +147,8 @@ class ActorResolver:
             return None
         tokens = [t for t in self.phrase(head) if t.dep_ != "case" and t.tag_ != "POS"]
         found = self._resolve_tokens(tokens, when, memory)
+        if (found is None or found[0].code is None) and head.pos_ == "NOUN" and head.lemma_.lower() not in _OTHER_PERSON:
+            found = self._possessor(head, when, memory) or found
         if found is None:
             return None
         actor, how = found
@@ -154,6 +156,19 @@ class ActorResolver:
         start, end = first.idx, last.idx + len(last.text)
         # the span's own text: Doc.text would rebuild the whole article for every mention
         return Mention(text=head.doc[first.i : last.i + 1].text, start=start, end=end, actor=actor, resolved_by=how)
+
+    def _possessor(self, head: Any, when: date | None, memory: ArticleMemory) -> tuple[Actor, str] | None:
+        """A thing named by its owner stands for the owner as a party: "rejected Trump's proposal",
+        "called Ford's comments insulting" (the proposal's and the comments' author); only a
+        possessor that is a name and resolves to a known actor."""
+        owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
+        if owner is None:
+            return None
+        tokens = [t for t in phrase_tokens(owner) if t.dep_ != "case" and t.tag_ != "POS"]
+        found = self._resolve_tokens(tokens, when, memory)
+        if found is None or found[0].code is None:
+            return None
+        return found[0], f"possessor:{found[1]}"
 
     def _resolve_tokens(self, tokens: list[Any], when: date | None, memory: ArticleMemory) -> tuple[Actor, str] | None:
         hits = [h for h in self.scan(tokens) if _hit_counts(h, tokens)]
@@ -252,6 +267,11 @@ class ActorResolver:
                 return Actor(code=code, name=name, country=country.iso3, sectors=sectors)
         sectors = (code[:3],) if code[:3] in ("IGO", "NGO") else ()
         return Actor(code=code, name=name, country=None, sectors=sectors)
+
+
+# a person named by their tie to someone else is not that someone: "Trump's predecessor, Joe Biden"
+_OTHER_PERSON = frozenset("predecessor successor wife husband son daughter father mother brother sister widow "
+                          "rival opponent critic lawyer attorney challenger deputy".split())
 
 
 def _code(country: str, sectors: tuple[str, ...]) -> str:
