@@ -461,6 +461,10 @@ CURATED_AGENTS = {
     "foreign minister": "GOV", "foreign ministers": "GOV", "soldier": "MIL", "soldiers": "MIL",
     "troops": "MIL", "commander": "MIL", "commanders": "MIL", "navy": "MIL", "air force": "MIL",
     "prime minister": "GOV", "minister": "GOV", "ministers": "GOV",
+    # a spokesperson speaks for a government or organisation, not as a news medium (the files code
+    # the bare word MED/JRN, and the attribution rule drops what a medium reports)
+    **{w: "GOV" for w in ("spokesman", "spokesmen", "spokesperson", "spokespersons", "spokeswoman", "spokeswomen",
+                          "spokespeople")},
 }
 
 
