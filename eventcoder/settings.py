@@ -71,12 +71,10 @@ class Settings:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"setting {name!r} must be a whole number of at least 1, got {value!r}")
-        if not isinstance(self.background_days, int) or isinstance(self.background_days, bool) or self.background_days < 0:
-            raise ConfigError(f"setting 'background_days' must be 0 or more, got {self.background_days!r}")
-        if not isinstance(self.unplaced_actors, int) or isinstance(self.unplaced_actors, bool) or self.unplaced_actors < 0:
-            raise ConfigError(f"setting 'unplaced_actors' must be 0 or more, got {self.unplaced_actors!r}")
-        if not isinstance(self.parse_ahead, int) or isinstance(self.parse_ahead, bool) or self.parse_ahead < 0:
-            raise ConfigError(f"setting 'parse_ahead' must be 0 or more, got {self.parse_ahead!r}")
+        for name in ("background_days", "unplaced_actors", "parse_ahead"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"setting {name!r} must be 0 or more, got {value!r}")
         if not isinstance(self.learned_threads, int) or self.learned_threads < 0:
             raise ConfigError(f"setting 'learned_threads' must be 0 or more, got {self.learned_threads!r}")
         if not isinstance(self.article_seconds, (int, float)) or not self.article_seconds > 0:

@@ -130,14 +130,15 @@ def _pairs(noun: Any, verb: Any | None, preps: frozenset[str], owner: dict[int, 
     parties: list[tuple[int, str]] = []
     received = False  # the agent is the object of "from": the verb's subject is the party
     preposed = [c for c in noun.children if c.dep_ == "prep"]
-    if _lemma(noun) in _FROM_AGENT and noun.dep_ == "dobj" and verb is not None and noun.head.i == verb.i:
+    from_agent = _lemma(noun) in _FROM_AGENT
+    if from_agent and noun.dep_ == "dobj" and verb is not None and noun.head.i == verb.i:
         preposed += [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"]  # "drew criticism | from X"
     for prep in preposed:
         objects = [k for o in prep.children if o.dep_ == "pobj" for k in mentioned(o)]
         word = prep.lower_
         if word == "by":
             agents += objects
-        elif word == "from" and _lemma(noun) in _FROM_AGENT:
+        elif word == "from" and from_agent:
             agents += objects
             received = bool(objects)
         elif word == "between" and len(objects) >= 2:
